@@ -1,0 +1,31 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'drizzle-orm';
+import { migrate } from 'drizzle-orm/postgres-js/migrator';
+import type { Database } from './client.ts';
+import { executeRows } from './execute.ts';
+
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../migrations', import.meta.url));
+
+/** Applies the committed migrations; safe to run at every start (applied ones are skipped). */
+export async function applyMigrations(db: Database): Promise<void> {
+  // The postgres-js migrator only needs the PgDatabase dialect and session, which PGlite's has too.
+  await migrate(db as Parameters<typeof migrate>[0], { migrationsFolder: MIGRATIONS_FOLDER });
+}
+
+type Journal = { entries: { tag: string; when: number }[] };
+
+/** How many migrations are committed and how many the database has applied. */
+export async function readMigrationState(
+  db: Database,
+): Promise<{ committed: number; applied: number }> {
+  const journal = JSON.parse(
+    readFileSync(`${MIGRATIONS_FOLDER}/meta/_journal.json`, 'utf8'),
+  ) as Journal;
+  const rows = await executeRows<{ count: number }>(
+    db,
+    sql`select count(*)::int as count from drizzle.__drizzle_migrations`,
+  ).catch(() => [{ count: 0 }]);
+  const applied = Number(rows[0]?.count ?? 0);
+  return { committed: journal.entries.length, applied };
+}

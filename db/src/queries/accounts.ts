@@ -1,0 +1,131 @@
+import { and, asc, count, eq, ilike, inArray, or, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import type { Database } from '../client.ts';
+import { accounts, groups, provisioningProfiles, virtualNumbers } from '../schema/index.ts';
+
+const ownProfile = alias(provisioningProfiles, 'own_profile');
+const groupProfile = alias(provisioningProfiles, 'group_profile');
+
+export type AccountRow = typeof accounts.$inferSelect;
+export type AccountRecord = {
+  account: AccountRow;
+  group: typeof groups.$inferSelect;
+  /** The account's own profile, else its group's (SPEC: an account without one uses the group's). */
+  profile: typeof provisioningProfiles.$inferSelect | null;
+  isProfileInherited: boolean;
+};
+
+export type AccountFilters = {
+  groupId?: string | undefined;
+  status?: AccountRow['status'] | undefined;
+  enabled?: boolean | undefined;
+  /** Matches a username, or either number, containing the text. */
+  text?: string | undefined;
+};
+
+function selectRecords(db: Database) {
+  return db
+    .select({ account: accounts, group: groups, ownProfile, groupProfile })
+    .from(accounts)
+    .innerJoin(groups, eq(groups.id, accounts.groupId))
+    .leftJoin(ownProfile, eq(ownProfile.id, accounts.profileId))
+    .leftJoin(groupProfile, eq(groupProfile.id, groups.profileId))
+    .$dynamic();
+}
+
+type JoinedRow = {
+  account: AccountRow;
+  group: typeof groups.$inferSelect;
+  ownProfile: typeof provisioningProfiles.$inferSelect | null;
+  groupProfile: typeof provisioningProfiles.$inferSelect | null;
+};
+
+function toRecord(row: JoinedRow): AccountRecord {
+  return {
+    account: row.account,
+    group: row.group,
+    profile: row.ownProfile ?? row.groupProfile,
+    isProfileInherited: row.ownProfile === null && row.groupProfile !== null,
+  };
+}
+
+/** Accounts named by a username or by either of their numbers (a name can match more than one). */
+export async function findAccountsByName(db: Database, names: string[]): Promise<AccountRecord[]> {
+  const unique = [...new Set(names)];
+  const byNumber = db
+    .select({ id: virtualNumbers.accountId })
+    .from(virtualNumbers)
+    .where(inArray(virtualNumbers.number, unique));
+  const rows = await selectRecords(db).where(
+    or(inArray(accounts.username, unique), inArray(accounts.id, byNumber)),
+  );
+  return rows.map(toRecord);
+}
+
+export async function findAccountById(
+  db: Database,
+  id: string,
+): Promise<AccountRecord | undefined> {
+  const [row] = await selectRecords(db).where(eq(accounts.id, id));
+  return row ? toRecord(row) : undefined;
+}
+
+function filterConditions(filters: AccountFilters): SQL | undefined {
+  const conditions: SQL[] = [];
+  if (filters.groupId) conditions.push(eq(accounts.groupId, filters.groupId));
+  if (filters.status) conditions.push(eq(accounts.status, filters.status));
+  if (filters.enabled !== undefined) conditions.push(eq(accounts.enabled, filters.enabled));
+  if (filters.text) {
+    const pattern = `%${filters.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const textMatch = or(
+      ilike(accounts.username, pattern),
+      ilike(accounts.number, pattern),
+      ilike(accounts.secondaryNumber, pattern),
+    );
+    if (textMatch) conditions.push(textMatch);
+  }
+  return conditions.length > 0 ? and(...conditions) : undefined;
+}
+
+export async function listAccountRecords(
+  db: Database,
+  filters: AccountFilters,
+  page: { limit: number; offset: number },
+): Promise<{ records: AccountRecord[]; total: number }> {
+  const where = filterConditions(filters);
+  const [rows, totals] = await Promise.all([
+    selectRecords(db)
+      .where(where)
+      .orderBy(asc(groups.name), asc(accounts.username))
+      .limit(page.limit)
+      .offset(page.offset),
+    db
+      .select({ total: count() })
+      .from(accounts)
+      .innerJoin(groups, eq(groups.id, accounts.groupId))
+      .where(where),
+  ]);
+  return { records: rows.map(toRecord), total: totals[0]?.total ?? 0 };
+}
+
+/** Which of these numbers are taken already, and by whom. */
+export async function findTakenNumbers(
+  db: Database,
+  numbers: string[],
+): Promise<{ number: string; username: string }[]> {
+  if (numbers.length === 0) return [];
+  return db
+    .select({ number: virtualNumbers.number, username: accounts.username })
+    .from(virtualNumbers)
+    .innerJoin(accounts, eq(accounts.id, virtualNumbers.accountId))
+    .where(inArray(virtualNumbers.number, numbers));
+}
+
+export async function isUsernameTaken(db: Database, username: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: accounts.id })
+    .from(accounts)
+    .where(eq(accounts.username, username))
+    .limit(1);
+  return row !== undefined;
+}

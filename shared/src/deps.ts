@@ -1,0 +1,15 @@
+import type { Database } from '@sipops/db/client';
+
+export type Clock = { now(): Date };
+export const systemClock: Clock = { now: () => new Date() };
+
+/** What every use case is given; tests pass a test database and a fixed clock. */
+export type Deps = {
+  db: Database;
+  clock: Clock;
+  /** AES-256-GCM key for SIP passwords (SIPOPS_SECRET_KEY or the data folder's key file). */
+  secretKey: Buffer;
+};
+
+/** Who asked: `slack:T1/U1`, `terminal:alice`. Written to the audit log. */
+export type Actor = string;

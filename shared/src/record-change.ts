@@ -1,0 +1,82 @@
+import type { Database } from '@sipops/db/client';
+import { auditLog, outbox } from '@sipops/db/schema';
+import type { AccountView } from './account-view.ts';
+import type { Actor } from './deps.ts';
+
+export type AccountEvent =
+  | 'account.created'
+  | 'account.edited'
+  | 'account.deleted'
+  | 'account.disabled'
+  | 'account.enabled'
+  | 'account.keys_revoked'
+  | 'account.status_changed';
+
+/** What the audit log keeps of an account: the view, with the password only ever as a mask. */
+type AccountSnapshot = Omit<AccountView, 'id'> & { password: string };
+const PASSWORD_MASK = '********';
+
+function snapshot(view: AccountView | null, isPasswordChanged = false): AccountSnapshot | null {
+  if (!view) return null;
+  const { id: _id, ...rest } = view;
+  return { ...rest, password: isPasswordChanged ? `${PASSWORD_MASK} (changed)` : PASSWORD_MASK };
+}
+
+/**
+ * Writes the audit row and the channel notification of one account change, in the caller's
+ * transaction: the change, its audit and its notification commit together or not at all.
+ */
+export async function recordAccountChange(
+  tx: Database,
+  change: {
+    event: AccountEvent;
+    actor: Actor;
+    at: Date;
+    before: AccountView | null;
+    after: AccountView | null;
+    isPasswordChanged?: boolean;
+  },
+): Promise<void> {
+  const subject = change.after ?? change.before;
+  if (!subject) throw new Error('an account change needs a before or an after');
+  await tx.insert(auditLog).values({
+    at: change.at,
+    actor: change.actor,
+    action: change.event,
+    subjectType: 'account',
+    subjectId: subject.id,
+    subjectName: subject.username,
+    before: snapshot(change.before),
+    after: snapshot(change.after, change.isPasswordChanged),
+  });
+  await tx.insert(outbox).values({
+    kind: 'notify',
+    orderKey: `account:${subject.id}`,
+    payload: {
+      event: change.event,
+      actor: change.actor,
+      at: change.at.toISOString(),
+      account: subject,
+      before: change.before,
+    },
+    createdAt: change.at,
+    nextAttemptAt: change.at,
+  });
+}
+
+/** Audit of things that are not accounts (groups, profiles, roles). */
+export async function recordAudit(
+  tx: Database,
+  entry: {
+    action: string;
+    actor: Actor;
+    at: Date;
+    subjectType: 'group' | 'profile' | 'role' | 'setting';
+    subjectId: string;
+    subjectName: string;
+    before: unknown;
+    after: unknown;
+  },
+): Promise<void> {
+  await tx.insert(auditLog).values(entry);
+}

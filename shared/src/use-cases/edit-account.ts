@@ -1,0 +1,76 @@
+import { type AccountChanges, PGSM_ONLY_FIELDS, SNOM_ONLY_FIELDS } from '../account-schemas.ts';
+import type { AccountView } from '../account-view.ts';
+import { toAccountView } from '../account-view.ts';
+import { computeSipHa1, encryptSecret } from '../credentials.ts';
+import type { Actor, Deps } from '../deps.ts';
+import { AppError } from '../errors.ts';
+import { requireAccount, requireGroup, requireProfile } from '../resolve.ts';
+import { readSipRealm } from '../settings.ts';
+import { updateAccount } from '../update-account.ts';
+
+export type EditAccountResult = { account: AccountView; isChanged: boolean };
+
+/**
+ * Edits every field but the numbers and the type (those need delete and re-create). Fields of
+ * the other type are refused, and a wizard account's password stays the generated one.
+ */
+export async function editAccount(
+  deps: Deps,
+  actor: Actor,
+  name: string,
+  changes: AccountChanges,
+): Promise<EditAccountResult> {
+  return deps.db.transaction(async (tx) => {
+    const record = await requireAccount(tx, name);
+    const { account } = record;
+    const foreign = account.type === 'pgsm' ? SNOM_ONLY_FIELDS : PGSM_ONLY_FIELDS;
+    const issues: { field: string; message: string }[] = foreign
+      .filter((field) => changes[field] !== undefined)
+      .map((field) => ({
+        field,
+        message: `does not apply to ${account.type.toUpperCase()} accounts`,
+      }));
+    if (changes.password !== undefined && account.createdVia === 'wizard') {
+      issues.push({
+        field: 'password',
+        message: 'is generated for wizard accounts and cannot be edited',
+      });
+    }
+    const [firstIssue] = issues;
+    if (firstIssue)
+      throw new AppError('VALIDATION', firstIssue.message, { field: firstIssue.field, issues });
+
+    const set: Parameters<typeof updateAccount>[3]['set'] = {};
+    if (changes.group !== undefined) set.groupId = (await requireGroup(tx, changes.group)).id;
+    if (changes.profile !== undefined)
+      set.profileId =
+        changes.profile === null ? null : (await requireProfile(tx, changes.profile)).id;
+    for (const field of [...PGSM_ONLY_FIELDS, ...SNOM_ONLY_FIELDS] as const) {
+      if (changes[field] !== undefined) Object.assign(set, { [field]: changes[field] });
+    }
+    if (changes.password !== undefined) {
+      set.passwordEncrypted = encryptSecret(deps.secretKey, changes.password);
+      set.sipHa1 = computeSipHa1(account.username, await readSipRealm(tx), changes.password);
+    }
+    const isChanged = Object.entries(set).some(
+      ([key, value]) =>
+        JSON.stringify(account[key as keyof typeof account]) !== JSON.stringify(value),
+    );
+    if (!isChanged) return { account: toAccountView(record), isChanged: false };
+
+    const after = await updateAccount(deps, tx, record, {
+      event: 'account.edited',
+      actor,
+      set,
+      isPasswordChanged: changes.password !== undefined,
+    });
+    if (account.createdVia === 'wizard' && after.profile === null) {
+      throw new AppError(
+        'VALIDATION',
+        "a wizard account needs a profile, of its own or its group's",
+        { field: 'profile' },
+      );
+    }
+    return { account: after, isChanged: true };
+  });
+}

@@ -1,0 +1,37 @@
+import { provisioningProfiles } from '@sipops/db/schema';
+import { eq } from 'drizzle-orm';
+import type { Actor, Deps } from '../deps.ts';
+import { recordAudit } from '../record-change.ts';
+import { requireProfile } from '../resolve.ts';
+import type { EditProfileInput } from './profile-schemas.ts';
+import { type ProfileView, toProfileView } from './profile-view.ts';
+
+export async function editProfile(
+  deps: Deps,
+  actor: Actor,
+  input: EditProfileInput,
+): Promise<ProfileView> {
+  return deps.db.transaction(async (tx) => {
+    const before = await requireProfile(tx, input.name, 'name');
+    const { name: _name, ...changes } = input;
+    const now = deps.clock.now();
+    const [row] = await tx
+      .update(provisioningProfiles)
+      .set({ ...changes, updatedAt: now })
+      .where(eq(provisioningProfiles.id, before.id))
+      .returning();
+    if (!row) throw new Error('update returned no profile');
+    const view = toProfileView(row);
+    await recordAudit(tx, {
+      action: 'profile.edited',
+      actor,
+      at: now,
+      subjectType: 'profile',
+      subjectId: row.id,
+      subjectName: row.name,
+      before: toProfileView(before),
+      after: view,
+    });
+    return view;
+  });
+}

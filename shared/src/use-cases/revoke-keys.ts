@@ -1,0 +1,35 @@
+import { clientKeys } from '@sipops/db/schema';
+import { and, eq, isNull } from 'drizzle-orm';
+import type { AccountView } from '../account-view.ts';
+import type { Actor, Deps } from '../deps.ts';
+import { requireAccount } from '../resolve.ts';
+import { revokeLiveLinks, updateAccount } from '../update-account.ts';
+
+export type RevokeKeysResult = { account: AccountView; revokedKeys: number };
+
+/**
+ * Revokes the client's TLS key pairs. Live links die too: a new key is accepted only through a
+ * link issued after this instant (a fresh provisioning).
+ */
+export async function revokeKeys(
+  deps: Deps,
+  actor: Actor,
+  name: string,
+): Promise<RevokeKeysResult> {
+  return deps.db.transaction(async (tx) => {
+    const record = await requireAccount(tx, name);
+    const now = deps.clock.now();
+    const revoked = await tx
+      .update(clientKeys)
+      .set({ revokedAt: now })
+      .where(and(eq(clientKeys.accountId, record.account.id), isNull(clientKeys.revokedAt)))
+      .returning({ id: clientKeys.id });
+    await revokeLiveLinks(tx, record.account.id, now);
+    const account = await updateAccount(deps, tx, record, {
+      event: 'account.keys_revoked',
+      actor,
+      set: { keysRevokedAt: now },
+    });
+    return { account, revokedKeys: revoked.length };
+  });
+}

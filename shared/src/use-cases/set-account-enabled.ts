@@ -1,0 +1,39 @@
+import type { AccountView } from '../account-view.ts';
+import { toAccountView } from '../account-view.ts';
+import type { Actor, Deps } from '../deps.ts';
+import { requireAccount } from '../resolve.ts';
+import { revokeLiveLinks, updateAccount } from '../update-account.ts';
+
+export type EnabledResult = { account: AccountView; isChanged: boolean };
+
+/**
+ * Disable and enable: a separate flag that never moves the last status. Disabling kills the
+ * account's live activation links. Asking for the state it is already in changes nothing.
+ */
+async function setAccountEnabled(
+  deps: Deps,
+  actor: Actor,
+  name: string,
+  enabled: boolean,
+): Promise<EnabledResult> {
+  return deps.db.transaction(async (tx) => {
+    const record = await requireAccount(tx, name);
+    if (record.account.enabled === enabled)
+      return { account: toAccountView(record), isChanged: false };
+    if (!enabled) await revokeLiveLinks(tx, record.account.id, deps.clock.now());
+    const account = await updateAccount(deps, tx, record, {
+      event: enabled ? 'account.enabled' : 'account.disabled',
+      actor,
+      set: { enabled },
+    });
+    return { account, isChanged: true };
+  });
+}
+
+export function disableAccount(deps: Deps, actor: Actor, name: string): Promise<EnabledResult> {
+  return setAccountEnabled(deps, actor, name, false);
+}
+
+export function enableAccount(deps: Deps, actor: Actor, name: string): Promise<EnabledResult> {
+  return setAccountEnabled(deps, actor, name, true);
+}
