@@ -11,7 +11,9 @@ export default async function setup(): Promise<void> {
   try {
     await sql`select 1`;
   } catch (error) {
-    throw new Error(`TEST_DATABASE_URL is set but its server cannot be reached: ${(error as Error).message}`);
+    throw new Error(
+      `TEST_DATABASE_URL is set but its server cannot be reached: ${(error as Error).message}`,
+    );
   } finally {
     await sql.end();
   }

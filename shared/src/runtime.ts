@@ -1,0 +1,80 @@
+import { type DatabaseHandle, openDatabase } from '@sipops/db/client';
+import {
+  acquireDataDirLockPatiently,
+  type DataDirLock,
+  type LockHolder,
+  type LockRequestHandler,
+} from '@sipops/db/data-dir-lock';
+import { applyMigrations } from '@sipops/db/migrate';
+import type { Deps } from './deps.ts';
+import { systemClock } from './deps.ts';
+import type { RuntimeConfig } from './runtime-config.ts';
+import { loadOrCreateKeyFile } from './secret-key.ts';
+
+/** An open database with its migrations applied, and the deps use cases take. */
+export type Runtime = {
+  config: RuntimeConfig;
+  deps: Deps;
+  database: DatabaseHandle;
+  close(): Promise<void>;
+};
+
+/** How long a process waits for a terminal command that holds the embedded database. */
+const LOCK_WAIT_MS = 15_000;
+
+/**
+ * Opens the configured database: Postgres at DATABASE_URL, else PGlite in the data folder under
+ * its lock (so no second process can open it). Migrations are applied before anything else runs.
+ */
+export async function openRuntime(
+  config: RuntimeConfig,
+  holder: LockHolder,
+  onLockRequest?: LockRequestHandler,
+): Promise<Runtime> {
+  let lock: DataDirLock | undefined;
+  if (!config.databaseUrl) {
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(config.dataDir, { recursive: true });
+    lock = await acquireDataDirLockPatiently(config.dataDir, holder, onLockRequest, LOCK_WAIT_MS);
+  }
+  try {
+    const database = config.databaseUrl
+      ? await openDatabase({ url: config.databaseUrl })
+      : await openDatabase({ dataDir: `${config.dataDir}/pglite` });
+    await applyMigrations(database.db);
+    const secretKey = config.secretKey ?? loadOrCreateKeyFile(config.dataDir);
+    return {
+      config,
+      database,
+      deps: { db: database.db, clock: systemClock, secretKey },
+      close: async () => {
+        await database.close();
+        await lock?.release();
+      },
+    };
+  } catch (error) {
+    await lock?.release();
+    throw error;
+  }
+}
+
+const PROCESS_RUNTIME = Symbol.for('sipops.runtime');
+type RuntimeSlot = { [PROCESS_RUNTIME]?: Promise<Runtime> };
+
+/**
+ * The runtime of this process, shared by code bundled apart (the Next.js server chunks and the
+ * start script each load their own copy of this module; globalThis is what they have in common).
+ */
+export function getProcessRuntime(open: () => Promise<Runtime>): Promise<Runtime> {
+  const slot = globalThis as RuntimeSlot;
+  // A failed open is forgotten, so that the next request tries again (a database back up).
+  slot[PROCESS_RUNTIME] ??= open().catch((error: unknown) => {
+    delete slot[PROCESS_RUNTIME];
+    throw error;
+  });
+  return slot[PROCESS_RUNTIME];
+}
+
+export function setProcessRuntime(runtime: Runtime): void {
+  (globalThis as RuntimeSlot)[PROCESS_RUNTIME] = Promise.resolve(runtime);
+}
