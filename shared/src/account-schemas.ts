@@ -135,14 +135,26 @@ function refinePlain(
   }
 }
 
+/** Fields of the other account type are refused, not ignored. */
+function notApplicable(type: string) {
+  return (issue: { code?: string }) =>
+    issue.code === 'unrecognized_keys' ? `does not apply to ${type} accounts` : undefined;
+}
+
 export const plainAccountSchema = z.discriminatedUnion(
   'type',
   [
     z
-      .strictObject({ type: z.literal('pgsm'), ...plainCommonShape, ...pgsmSettingsShape })
+      .strictObject(
+        { type: z.literal('pgsm'), ...plainCommonShape, ...pgsmSettingsShape },
+        { error: notApplicable('PGSM') },
+      )
       .superRefine(refinePlain),
     z
-      .strictObject({ type: z.literal('snom'), ...plainCommonShape, ...snomSettingsShape })
+      .strictObject(
+        { type: z.literal('snom'), ...plainCommonShape, ...snomSettingsShape },
+        { error: notApplicable('SNOM') },
+      )
       .superRefine(refinePlain),
   ],
   { error: 'must be pgsm or snom' },

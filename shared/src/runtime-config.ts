@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { decodeSecretKey } from './secret-key.ts';
 
@@ -46,7 +47,11 @@ export type RuntimeConfig = {
 };
 
 /** The repository's `.data/` folder, where the embedded default keeps its database and key. */
-export const DEFAULT_DATA_DIR = resolve(import.meta.dirname, '../../.data');
+// import.meta.url, not import.meta.dirname: Next's bundler leaves the latter undefined.
+export const DEFAULT_DATA_DIR = resolve(
+  /* turbopackIgnore: true */ dirname(fileURLToPath(import.meta.url)),
+  '../../.data',
+);
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {

@@ -41,7 +41,9 @@ function describeIssue(issue: z.core.$ZodIssue): DescribedIssue[] {
   if (issue.code === 'unrecognized_keys') {
     return issue.keys.map((key) => ({
       field: [...issue.path.map(String), key].join('.'),
-      message: 'does not apply here',
+      message: issue.message.startsWith('Unrecognized key')
+        ? 'is not a known field'
+        : issue.message,
       code: 'VALIDATION' as const,
     }));
   }

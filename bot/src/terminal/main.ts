@@ -1,0 +1,87 @@
+import { userInfo } from 'node:os';
+import { createInterface } from 'node:readline/promises';
+import { askHolder, lockAddress } from '@sipops/db/data-dir-lock';
+import { openRuntime, type Runtime } from '@sipops/shared/runtime';
+import { ConfigError } from '@sipops/shared/runtime-config';
+import { readTerminalConfig } from '../env.ts';
+import { forwardCommand } from './forward.ts';
+import { EXIT_FAILED, EXIT_USAGE, type TerminalIo } from './io.ts';
+import { isDestructiveCall, runCli } from './run-cli.ts';
+
+const io: TerminalIo = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+  confirm:
+    process.stdin.isTTY && process.stderr.isTTY
+      ? async (question) => {
+          const rl = createInterface({ input: process.stdin, output: process.stderr });
+          try {
+            return /^y(es)?$/i.test((await rl.question(question)).trim());
+          } finally {
+            rl.close();
+          }
+        }
+      : undefined,
+};
+
+async function main(argv: string[]): Promise<number> {
+  let config: ReturnType<typeof readTerminalConfig>;
+  try {
+    config = readTerminalConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    io.err(`sip: ${error.message}\n`);
+    return EXIT_USAGE;
+  }
+  const actor = `terminal:${userInfo().username}`;
+
+  if (!config.databaseUrl) {
+    const { existsSync } = await import('node:fs');
+    const address = existsSync(config.dataDir) ? lockAddress(config.dataDir) : undefined;
+    const holder = address ? await askHolder(address) : undefined;
+    if (address && holder?.role === 'server') {
+      let forwarded = argv;
+      if (
+        isDestructiveCall(argv) &&
+        !argv.includes('--yes') &&
+        !argv.includes('-y') &&
+        io.confirm
+      ) {
+        // Ask here, where the person is; the server has no terminal to ask on.
+        if (!(await io.confirm(`${argv.join(' ')}: are you sure? [y/N] `))) {
+          io.err('cancelled, nothing changed\n');
+          return 1;
+        }
+        forwarded = [...argv, '--yes'];
+      }
+      const result = await forwardCommand(address, { argv: forwarded, actor });
+      io.out(result.stdout);
+      io.err(result.stderr);
+      return result.code;
+    }
+  }
+
+  let runtime: Runtime | undefined;
+  try {
+    return await runCli(argv, {
+      io,
+      actor,
+      deps: async () => {
+        runtime ??= await openRuntime(config, { role: 'terminal', pid: process.pid });
+        return runtime.deps;
+      },
+    });
+  } finally {
+    await runtime?.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    io.err(`sip: failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = EXIT_FAILED;
+  },
+);
