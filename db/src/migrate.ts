@@ -1,11 +1,16 @@
 import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
 import type { Database } from './client.ts';
 import { executeRows } from './execute.ts';
 
-export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../migrations', import.meta.url));
+// Not `new URL('../migrations', import.meta.url)`: Next's bundler takes that for an asset to bundle.
+export const MIGRATIONS_FOLDER = resolve(
+  /* turbopackIgnore: true */ dirname(fileURLToPath(import.meta.url)),
+  '../migrations',
+);
 
 /** Applies the committed migrations; safe to run at every start (applied ones are skipped). */
 export async function applyMigrations(db: Database): Promise<void> {

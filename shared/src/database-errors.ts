@@ -40,3 +40,14 @@ export function rethrowUniqueViolation(error: unknown, messages: Record<string, 
   }
   throw error;
 }
+
+/** What went wrong underneath Drizzle's "Failed query" wrapping (`connect ECONNREFUSED …`). */
+export function describeDatabaseError(error: unknown): string {
+  let message = error instanceof Error ? error.message : String(error);
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+    message = current.message;
+    current = current.cause;
+  }
+  return message;
+}

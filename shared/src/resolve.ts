@@ -1,12 +1,15 @@
 import type { Database } from '@sipops/db/client';
 import {
   type AccountRecord,
+  findAccountById,
   findAccountsByName,
   findGroupByName,
   findProfileByName,
   type GroupRow,
   type ProfileRow,
 } from '@sipops/db/queries';
+import { accounts } from '@sipops/db/schema';
+import { eq } from 'drizzle-orm';
 import { AppError } from './errors.ts';
 import { parseVirtualNumber } from './phone-number.ts';
 
@@ -54,4 +57,24 @@ export async function requireAccount(db: Database, name: string): Promise<Accoun
     );
   }
   return record;
+}
+
+/**
+ * requireAccount for a change, inside its transaction: the row is locked and read again, so two
+ * simultaneous changes (a double-clicked Disable) queue up instead of both acting on a stale read.
+ */
+export async function requireAccountForUpdate(tx: Database, name: string): Promise<AccountRecord> {
+  const found = await requireAccount(tx, name);
+  await tx
+    .select({ id: accounts.id })
+    .from(accounts)
+    .where(eq(accounts.id, found.account.id))
+    .for('update');
+  const current = await findAccountById(tx, found.account.id);
+  if (!current) {
+    throw new AppError('NOT_FOUND', `no account with username or number "${name}"`, {
+      field: 'account',
+    });
+  }
+  return current;
 }

@@ -37,22 +37,26 @@ export async function openRuntime(
     mkdirSync(config.dataDir, { recursive: true });
     lock = await acquireDataDirLockPatiently(config.dataDir, holder, onLockRequest, LOCK_WAIT_MS);
   }
+  let database: DatabaseHandle | undefined;
   try {
-    const database = config.databaseUrl
+    const opened = config.databaseUrl
       ? await openDatabase({ url: config.databaseUrl })
       : await openDatabase({ dataDir: `${config.dataDir}/pglite` });
-    await applyMigrations(database.db);
+    database = opened;
+    await applyMigrations(opened.db);
     const secretKey = config.secretKey ?? loadOrCreateKeyFile(config.dataDir);
     return {
       config,
-      database,
-      deps: { db: database.db, clock: systemClock, secretKey },
+      database: opened,
+      deps: { db: opened.db, clock: systemClock, secretKey },
       close: async () => {
-        await database.close();
+        await opened.close();
         await lock?.release();
       },
     };
   } catch (error) {
+    // A web request retries the open after a failure: leave no client behind each time.
+    await database?.close().catch(() => {});
     await lock?.release();
     throw error;
   }

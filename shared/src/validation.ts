@@ -47,13 +47,6 @@ function describeIssue(issue: z.core.$ZodIssue): DescribedIssue[] {
       code: 'VALIDATION' as const,
     }));
   }
-  if (
-    issue.code === 'invalid_union' &&
-    'note' in issue &&
-    issue.note === 'No matching discriminator'
-  ) {
-    return [{ field, message: 'is not one of the allowed values', code: 'VALIDATION' }];
-  }
   const appCode = (issue as { params?: { appCode?: AppErrorCode } }).params?.appCode;
   return [{ field, message: issue.message, code: appCode ?? 'VALIDATION' }];
 }

@@ -66,15 +66,13 @@ export function createForwardHandler(getDeps: () => Promise<Deps>) {
         }
         const io = bufferedIo();
         const code = await runCli(call.argv, { io, actor: call.actor, deps: getDeps });
-        res
-          .writeHead(200, { 'content-type': 'application/json' })
-          .end(
-            JSON.stringify({
-              code,
-              stdout: io.stdout,
-              stderr: io.stderr,
-            } satisfies ForwardedResult),
-          );
+        res.writeHead(200, { 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            code,
+            stdout: io.stdout,
+            stderr: io.stderr,
+          } satisfies ForwardedResult),
+        );
       })();
     });
   };

@@ -1,5 +1,6 @@
 import { readMigrationState } from '@sipops/db/migrate';
 import { sql } from 'drizzle-orm';
+import { describeDatabaseError } from '../database-errors.ts';
 import type { Deps } from '../deps.ts';
 
 export type MigrationState = { committed: number; applied: number };
@@ -23,14 +24,14 @@ export async function checkHealth(deps: Pick<Deps, 'db'>): Promise<HealthReport>
   if (ping.status === 'rejected') {
     return {
       isHealthy: false,
-      reason: `the database does not answer: ${describeError(ping.reason)}`,
+      reason: `the database does not answer: ${describeDatabaseError(ping.reason)}`,
       migrations,
     };
   }
   if (state.status === 'rejected') {
     return {
       isHealthy: false,
-      reason: `the migration state cannot be read: ${describeError(state.reason)}`,
+      reason: `the migration state cannot be read: ${describeDatabaseError(state.reason)}`,
       migrations,
     };
   }
@@ -43,8 +44,4 @@ export async function checkHealth(deps: Pick<Deps, 'db'>): Promise<HealthReport>
     };
   }
   return { isHealthy: true, migrations };
-}
-
-function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

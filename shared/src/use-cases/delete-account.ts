@@ -4,12 +4,12 @@ import type { AccountView } from '../account-view.ts';
 import { toAccountView } from '../account-view.ts';
 import type { Actor, Deps } from '../deps.ts';
 import { recordAccountChange } from '../record-change.ts';
-import { requireAccount } from '../resolve.ts';
+import { requireAccountForUpdate } from '../resolve.ts';
 
 /** Deletes an account with its numbers, links and keys; the audit log keeps what it was. */
 export async function deleteAccount(deps: Deps, actor: Actor, name: string): Promise<AccountView> {
   return deps.db.transaction(async (tx) => {
-    const record = await requireAccount(tx, name);
+    const record = await requireAccountForUpdate(tx, name);
     const before = toAccountView(record);
     await tx.delete(accounts).where(eq(accounts.id, record.account.id));
     await recordAccountChange(tx, {

@@ -4,7 +4,7 @@ import { toAccountView } from '../account-view.ts';
 import { computeSipHa1, encryptSecret } from '../credentials.ts';
 import type { Actor, Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
-import { requireAccount, requireGroup, requireProfile } from '../resolve.ts';
+import { requireAccountForUpdate, requireGroup, requireProfile } from '../resolve.ts';
 import { readSipRealm } from '../settings.ts';
 import { updateAccount } from '../update-account.ts';
 
@@ -21,7 +21,7 @@ export async function editAccount(
   changes: AccountChanges,
 ): Promise<EditAccountResult> {
   return deps.db.transaction(async (tx) => {
-    const record = await requireAccount(tx, name);
+    const record = await requireAccountForUpdate(tx, name);
     const { account } = record;
     const foreign = account.type === 'pgsm' ? SNOM_ONLY_FIELDS : PGSM_ONLY_FIELDS;
     const issues: { field: string; message: string }[] = foreign
@@ -52,8 +52,10 @@ export async function editAccount(
       set.passwordEncrypted = encryptSecret(deps.secretKey, changes.password);
       set.sipHa1 = computeSipHa1(account.username, await readSipRealm(tx), changes.password);
     }
+    // A fresh IV makes every ciphertext differ, so the HA1 alone tells whether the password changed.
     const isChanged = Object.entries(set).some(
       ([key, value]) =>
+        key !== 'passwordEncrypted' &&
         JSON.stringify(account[key as keyof typeof account]) !== JSON.stringify(value),
     );
     if (!isChanged) return { account: toAccountView(record), isChanged: false };
@@ -62,7 +64,7 @@ export async function editAccount(
       event: 'account.edited',
       actor,
       set,
-      isPasswordChanged: changes.password !== undefined,
+      isPasswordChanged: set.sipHa1 !== undefined && set.sipHa1 !== account.sipHa1,
     });
     if (account.createdVia === 'wizard' && after.profile === null) {
       throw new AppError(

@@ -2,7 +2,7 @@ import { clientKeys } from '@sipops/db/schema';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { AccountView } from '../account-view.ts';
 import type { Actor, Deps } from '../deps.ts';
-import { requireAccount } from '../resolve.ts';
+import { requireAccountForUpdate } from '../resolve.ts';
 import { revokeLiveLinks, updateAccount } from '../update-account.ts';
 
 export type RevokeKeysResult = { account: AccountView; revokedKeys: number };
@@ -17,7 +17,7 @@ export async function revokeKeys(
   name: string,
 ): Promise<RevokeKeysResult> {
   return deps.db.transaction(async (tx) => {
-    const record = await requireAccount(tx, name);
+    const record = await requireAccountForUpdate(tx, name);
     const now = deps.clock.now();
     const revoked = await tx
       .update(clientKeys)

@@ -1,7 +1,7 @@
 import type { AccountView } from '../account-view.ts';
 import { toAccountView } from '../account-view.ts';
 import type { Actor, Deps } from '../deps.ts';
-import { requireAccount } from '../resolve.ts';
+import { requireAccountForUpdate } from '../resolve.ts';
 import { revokeLiveLinks, updateAccount } from '../update-account.ts';
 
 export type EnabledResult = { account: AccountView; isChanged: boolean };
@@ -17,7 +17,7 @@ async function setAccountEnabled(
   enabled: boolean,
 ): Promise<EnabledResult> {
   return deps.db.transaction(async (tx) => {
-    const record = await requireAccount(tx, name);
+    const record = await requireAccountForUpdate(tx, name);
     if (record.account.enabled === enabled)
       return { account: toAccountView(record), isChanged: false };
     if (!enabled) await revokeLiveLinks(tx, record.account.id, deps.clock.now());

@@ -1,0 +1,80 @@
+import { createServer } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import type { Runtime } from '@sipops/shared/runtime';
+import { openRuntime, setProcessRuntime } from '@sipops/shared/runtime';
+import { ConfigError } from '@sipops/shared/runtime-config';
+import next from 'next';
+import { readServerConfig } from './env.ts';
+import { createForwardHandler } from './terminal/forward.ts';
+
+const WEB_DIR = fileURLToPath(new URL('../../web', import.meta.url));
+
+/**
+ * `npm start`: one process that owns the database (PGlite can have only one) and serves the
+ * mobile pages and webhooks, the terminal's forwarded commands and, when configured, the bot.
+ */
+async function start(): Promise<void> {
+  const config = readServerConfig();
+  let runtime: Runtime | undefined;
+  const forward = createForwardHandler(async () => {
+    if (!runtime) throw new Error('the server is still starting');
+    return runtime.deps;
+  });
+  runtime = await openRuntime(config.runtime, { role: 'server', pid: process.pid }, forward);
+  setProcessRuntime(runtime);
+
+  const app = next({
+    dev: false,
+    dir: WEB_DIR,
+    port: config.port,
+  });
+  const handle = app.getRequestHandler();
+  await app.prepare();
+  const server = createServer((req, res) => {
+    void handle(req, res);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, () => resolve());
+  });
+
+  const database =
+    runtime.database.kind === 'pglite'
+      ? `PGlite in ${runtime.config.dataDir} (embedded default; set DATABASE_URL to use Postgres)`
+      : `Postgres at ${runtime.database.location}`;
+  console.log(
+    [
+      'sipops is running',
+      `  web       http://localhost:${config.port}  (health: /api/health)`,
+      `  database  ${database}`,
+      `  terminal  npm run sip -- help${runtime.database.kind === 'pglite' ? '  (commands run inside this process)' : ''}`,
+    ].join('\n'),
+  );
+
+  let isStopping = false;
+  const stop = (signal: string) => {
+    if (isStopping) return;
+    isStopping = true;
+    console.log(`sipops: ${signal}, stopping`);
+    server.close();
+    server.closeAllConnections();
+    void app
+      .close()
+      .catch(() => {})
+      .then(() => runtime?.close())
+      .finally(() => process.exit(0));
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+start().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    console.error(`sipops: ${error.message}`);
+  } else {
+    console.error(
+      `sipops: could not start: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  process.exit(1);
+});

@@ -1,0 +1,54 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const REPO_ROOT = resolve(import.meta.dirname, '../..');
+const MAIN = join(REPO_ROOT, 'bot/src/terminal/main.ts');
+
+export type SipResult = { code: number; stdout: string; stderr: string };
+
+/** The environment of a sipops process on the embedded default in a fresh data folder. */
+export function embeddedEnv(): Record<string, string> {
+  return { SIPOPS_DATA_DIR: mkdtempSync(join(tmpdir(), 'sipops-test-')) };
+}
+
+/** The environment of a sipops process on a Postgres database. */
+export function postgresEnv(url: string): Record<string, string> {
+  return { DATABASE_URL: url, SIPOPS_SECRET_KEY: randomBytes(32).toString('hex') };
+}
+
+/** The environment child processes start from: this one's, less what would steer them elsewhere. */
+export function baseEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (
+      value !== undefined &&
+      !/^(DATABASE_URL|SIPOPS_|SLACK_|TWILIO_|PORT$|BOT_PORT$|PUBLIC_BASE_URL$)/.test(key)
+    )
+      env[key] = value;
+  }
+  return env;
+}
+
+/** Runs the real terminal command (`npm run sip -- …` without npm) in a child process. */
+export function runSip(
+  args: string[],
+  env: Record<string, string>,
+  input?: string,
+): Promise<SipResult> {
+  return new Promise((resolvePromise) => {
+    const child = execFile(
+      process.execPath,
+      ['--import', 'tsx', MAIN, ...args],
+      { cwd: REPO_ROOT, env: { ...baseEnv(), ...env }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+        resolvePromise({ code, stdout, stderr });
+      },
+    );
+    if (input !== undefined) child.stdin?.end(input);
+    else child.stdin?.end();
+  });
+}
