@@ -1,0 +1,257 @@
+import type { Database } from '@sipops/db/client';
+import { executeRows } from '@sipops/db/execute';
+import { type OUTBOX_KINDS, outbox } from '@sipops/db/schema';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { Clock } from '../deps.ts';
+
+export type OutboxKind = (typeof OUTBOX_KINDS)[number];
+
+export type OutboxMessage = {
+  id: number;
+  kind: OutboxKind;
+  orderKey: string;
+  payload: unknown;
+  /** 1 on the first try. */
+  attempt: number;
+  /** What an earlier try recorded (a provider id), so a retry can look before it sends again. */
+  externalId: string | null;
+  /** An earlier try ended without an answer (timeout, crash): it may have been delivered. */
+  isAfterUnclearFailure: boolean;
+};
+
+/** A failure worth another try later: a 5xx, a timeout, a 429 with its Retry-After. */
+export class RetryableError extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+    /** True when the request may have reached the provider (no answer came back). */
+    readonly isUnclear = false,
+  ) {
+    super(message);
+    this.name = 'RetryableError';
+  }
+}
+
+export type DeliveryResult = { externalId?: string } | undefined;
+export type OutboxHandler = (message: OutboxMessage) => Promise<DeliveryResult>;
+
+export type OutboxWorkerOptions = {
+  handlers: Partial<Record<OutboxKind, OutboxHandler>>;
+  /** Tries before a message is marked failed. */
+  maxAttempts?: number;
+  /** How long a claimed message is left to its worker before another may take it (a crash). */
+  leaseMs?: number;
+  /** Delay before try n+1 when no Retry-After says otherwise. */
+  backoffMs?: (attempt: number) => number;
+  /** The most messages of one kind delivered per second (SMS providers cap it). */
+  ratePerSecond?: Partial<Record<OutboxKind, number>>;
+  batchSize?: number;
+  pollIntervalMs?: number;
+  onError?: (error: unknown, message?: OutboxMessage) => void;
+};
+
+const UNCLEAR_MARK = '[unclear] ';
+export const DEFAULT_MAX_ATTEMPTS = 8;
+
+export function defaultBackoffMs(attempt: number): number {
+  return Math.min(5 * 60_000, 1000 * 2 ** (attempt - 1)) + Math.floor(Math.random() * 250);
+}
+
+type ClaimedRow = {
+  id: string | number;
+  kind: OutboxKind;
+  order_key: string;
+  payload: unknown;
+  attempts: number;
+  external_id: string | null;
+  last_error: string | null;
+  state: string;
+};
+
+/**
+ * Claims due messages: the oldest undelivered one of each order key (an account's changes go out
+ * in order), skipping rows another worker holds. A claim is a lease: a worker that dies leaves its
+ * messages to be claimed again once the lease runs out.
+ */
+export async function claimDueMessages(
+  db: Database,
+  clock: Clock,
+  kind: OutboxKind,
+  limit: number,
+  leaseMs: number,
+): Promise<OutboxMessage[]> {
+  const now = clock.now();
+  const leaseUntil = new Date(now.getTime() + leaseMs);
+  const rows = await db.transaction(async (tx) => {
+    const claimed = await executeRows<ClaimedRow>(
+      tx,
+      sql`
+        with due as (
+          select o.id, o.state as previous_state from ${outbox} o
+          where o.kind = ${kind}
+            and o.state in ('pending', 'sending')
+            and o.next_attempt_at <= ${now.toISOString()}
+            and not exists (
+              select 1 from ${outbox} p
+              where p.order_key = o.order_key and p.id < o.id and p.state in ('pending', 'sending')
+            )
+          order by o.id
+          limit ${limit}
+          for update skip locked
+        )
+        update ${outbox} set state = 'sending', attempts = ${outbox.attempts} + 1,
+          next_attempt_at = ${leaseUntil.toISOString()}
+        from due where ${outbox.id} = due.id
+        returning ${outbox.id} as id, ${outbox.kind} as kind, ${outbox.orderKey} as order_key,
+          ${outbox.payload} as payload, ${outbox.attempts} as attempts,
+          ${outbox.externalId} as external_id, ${outbox.lastError} as last_error,
+          due.previous_state as state`,
+    );
+    return claimed;
+  });
+  return rows
+    .map((row) => ({
+      id: Number(row.id),
+      kind: row.kind,
+      orderKey: row.order_key,
+      payload: row.payload,
+      attempt: row.attempts,
+      externalId: row.external_id,
+      // A lease that ran out (state was still 'sending') means a worker died mid-delivery.
+      isAfterUnclearFailure:
+        row.state === 'sending' || (row.last_error?.startsWith(UNCLEAR_MARK) ?? false),
+    }))
+    .sort((a, b) => a.id - b.id);
+}
+
+export async function markDelivered(
+  db: Database,
+  clock: Clock,
+  id: number,
+  result: DeliveryResult,
+): Promise<void> {
+  await db
+    .update(outbox)
+    .set({
+      state: 'done',
+      doneAt: clock.now(),
+      lastError: null,
+      ...(result?.externalId ? { externalId: result.externalId } : {}),
+    })
+    .where(and(eq(outbox.id, id), eq(outbox.state, 'sending')));
+}
+
+export async function markFailedAttempt(
+  db: Database,
+  clock: Clock,
+  message: OutboxMessage,
+  error: unknown,
+  options: Required<Pick<OutboxWorkerOptions, 'maxAttempts' | 'backoffMs'>>,
+): Promise<void> {
+  const isRetryable = error instanceof RetryableError;
+  const text = `${isRetryable && error.isUnclear ? UNCLEAR_MARK : ''}${error instanceof Error ? error.message : String(error)}`;
+  const isLastTry = !isRetryable || message.attempt >= options.maxAttempts;
+  const delay =
+    isRetryable && error.retryAfterMs !== undefined
+      ? error.retryAfterMs
+      : options.backoffMs(message.attempt);
+  await db
+    .update(outbox)
+    .set(
+      isLastTry
+        ? { state: 'failed', lastError: text.slice(0, 1000), doneAt: clock.now() }
+        : {
+            state: 'pending',
+            lastError: text.slice(0, 1000),
+            nextAttemptAt: new Date(clock.now().getTime() + delay),
+          },
+    )
+    .where(and(eq(outbox.id, message.id), eq(outbox.state, 'sending')));
+}
+
+/** One pass over one kind: claim what is due and deliver it. Returns how many were tried. */
+export async function deliverDueMessages(
+  db: Database,
+  clock: Clock,
+  kind: OutboxKind,
+  options: OutboxWorkerOptions,
+): Promise<number> {
+  const handler = options.handlers[kind];
+  if (!handler) return 0;
+  const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  const backoffMs = options.backoffMs ?? defaultBackoffMs;
+  const rate = options.ratePerSecond?.[kind];
+  const messages = await claimDueMessages(
+    db,
+    clock,
+    kind,
+    rate ? Math.max(1, Math.floor(rate)) : (options.batchSize ?? 20),
+    options.leaseMs ?? 60_000,
+  );
+  for (const message of messages) {
+    const startedAt = Date.now();
+    try {
+      const result = await handler(message);
+      await markDelivered(db, clock, message.id, result);
+    } catch (error) {
+      options.onError?.(error, message);
+      await markFailedAttempt(db, clock, message, error, { maxAttempts, backoffMs });
+    }
+    if (rate) await sleep(Math.max(0, 1000 / rate - (Date.now() - startedAt)));
+  }
+  return messages.length;
+}
+
+export type OutboxWorker = { stop(): Promise<void> };
+
+/** Delivers outbox messages until stopped: one loop per kind, so slow SMS never hold up Slack. */
+export function startOutboxWorker(
+  db: Database,
+  clock: Clock,
+  options: OutboxWorkerOptions,
+): OutboxWorker {
+  let isStopped = false;
+  const wakers = new Set<() => void>();
+  const loops = (Object.keys(options.handlers) as OutboxKind[]).map(async (kind) => {
+    while (!isStopped) {
+      let count = 0;
+      try {
+        count = await deliverDueMessages(db, clock, kind, options);
+      } catch (error) {
+        options.onError?.(error);
+      }
+      if (count === 0 && !isStopped) {
+        await new Promise<void>((resolve) => {
+          const waker = () => {
+            clearTimeout(timer);
+            wakers.delete(waker);
+            resolve();
+          };
+          const timer = setTimeout(waker, options.pollIntervalMs ?? 500);
+          wakers.add(waker);
+        });
+      }
+    }
+  });
+  return {
+    async stop() {
+      isStopped = true;
+      for (const waker of [...wakers]) waker();
+      await Promise.all(loops);
+    },
+  };
+}
+
+/** Messages that gave up, for the App Home and the terminal. */
+export async function listFailedMessages(db: Database, kinds: OutboxKind[], limit = 20) {
+  return db
+    .select()
+    .from(outbox)
+    .where(and(eq(outbox.state, 'failed'), inArray(outbox.kind, kinds)))
+    .orderBy(sql`${outbox.id} desc`)
+    .limit(limit);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
