@@ -1,0 +1,96 @@
+import type { AccountView } from '@sipops/shared/account-view';
+import { canOfferActivationSms } from '@sipops/shared/activation-eligibility';
+import { listAccounts, listAccountsSchema } from '@sipops/shared/use-cases/list-accounts';
+import { showAccount } from '@sipops/shared/use-cases/show-account';
+import { parseInput } from '@sipops/shared/validation';
+import { oneArgument, parseFilters } from '../../sip-line.ts';
+import { CommandUsageError } from '../../slack-errors.ts';
+import { type Interaction, reply } from '../../slack-io.ts';
+import { buildAccountCard } from '../../views/account-card.ts';
+import {
+  ACCOUNTS_PER_PAGE,
+  type AccountQuery,
+  buildAccountPage,
+  MAX_QUERY_TEXT,
+} from '../../views/account-list.ts';
+import { escapeText } from '../../views/blocks.ts';
+import { usageOf } from '../../views/help.ts';
+
+export function cardOf(interaction: Interaction, account: AccountView, note?: string) {
+  return buildAccountCard(account, {
+    ...(note ? { note } : {}),
+    isActivationAvailable: interaction.context.isActivationAvailable,
+  });
+}
+
+export async function runShow(interaction: Interaction, args: string[]): Promise<void> {
+  const account = await showAccount(interaction.context.deps, oneArgument('show', args, 'account'));
+  await reply(interaction, cardOf(interaction, account));
+}
+
+/** One page of accounts for a query: the query is parsed by the use case's own schema. */
+export async function replyAccountPage(
+  interaction: Interaction,
+  query: AccountQuery,
+  replace: boolean,
+): Promise<void> {
+  const { offset, ...filters } = query;
+  const input = parseInput(listAccountsSchema, { ...filters, offset, limit: ACCOUNTS_PER_PAGE });
+  const page = await listAccounts(interaction.context.deps, input);
+  await reply(interaction, buildAccountPage(page, query), replace);
+}
+
+export async function runList(interaction: Interaction, args: string[]): Promise<void> {
+  const { filters, positionals } = parseFilters('list', args);
+  if (positionals.length > 0)
+    throw new CommandUsageError(`\`${positionals.join(' ')}\` is not understood`, usageOf('list'));
+  await replyAccountPage(interaction, { ...filters, offset: 0 }, false);
+}
+
+export async function runFind(interaction: Interaction, args: string[]): Promise<void> {
+  const { filters, positionals } = parseFilters('find', args);
+  const text = positionals.join(' ').trim();
+  if (!text) throw new CommandUsageError('what to look for is missing', usageOf('find'));
+  if (text.length > MAX_QUERY_TEXT)
+    throw new CommandUsageError(`look for at most ${MAX_QUERY_TEXT} characters`, usageOf('find'));
+  await replyAccountPage(interaction, { ...filters, text, offset: 0 }, false);
+}
+
+type Prompted = 'disable' | 'enable' | 'delete' | 'revoke-keys' | 'activate';
+
+/**
+ * A risky subcommand shows the account's card and asks for its button: the button's
+ * confirmation dialog is where the user confirms, as for every risky action.
+ */
+export async function runPrompt(
+  interaction: Interaction,
+  name: Prompted,
+  args: string[],
+): Promise<void> {
+  const account = await showAccount(interaction.context.deps, oneArgument(name, args, 'account'));
+  await reply(interaction, cardOf(interaction, account, promptFor(interaction, name, account)));
+}
+
+function promptFor(interaction: Interaction, name: Prompted, account: AccountView): string {
+  const who = `*${escapeText(account.username)}*`;
+  switch (name) {
+    case 'disable':
+      return account.enabled
+        ? `Press *Disable* below to disable ${who}.`
+        : `${who} is disabled already.`;
+    case 'enable':
+      return account.enabled
+        ? `${who} is enabled already.`
+        : `Press *Enable* below to enable ${who}.`;
+    case 'delete':
+      return `Press *Delete* below to delete ${who}.`;
+    case 'revoke-keys':
+      return `Press *Revoke keys* below to revoke the keys of ${who}.`;
+    case 'activate':
+      if (!interaction.context.isActivationAvailable)
+        return 'Activation SMS are not available yet in this installation.';
+      return canOfferActivationSms(account)
+        ? `Press *Send activation SMS* below to send it to ${account.number}.`
+        : `${who} cannot get an activation SMS: that needs a PGSM account with an international mobile number and a provisioning profile (its own or its group's).`;
+  }
+}

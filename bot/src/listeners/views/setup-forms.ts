@@ -1,0 +1,70 @@
+import { createGroup, createGroupSchema } from '@sipops/shared/use-cases/create-group';
+import { createProfile } from '@sipops/shared/use-cases/create-profile';
+import { editProfile } from '@sipops/shared/use-cases/edit-profile';
+import { createProfileSchema, editProfileSchema } from '@sipops/shared/use-cases/profile-schemas';
+import { parseInput } from '@sipops/shared/validation';
+import { actorOf, type BotContext } from '../../bot-context.ts';
+import { readGroupForm, readProfileForm } from '../../form-input.ts';
+import { escapeText, section } from '../../views/blocks.ts';
+import { describeGroup } from '../../views/setup-forms.ts';
+import { type SubmissionArgs, submitForm } from './submit-form.ts';
+
+export function groupSubmitted(args: SubmissionArgs, context: BotContext): Promise<void> {
+  return submitForm(args, context, {
+    action: 'group.create',
+    title: 'New group',
+    run: async ({ state, who }) => {
+      const group = await createGroup(
+        context.deps,
+        actorOf(who),
+        parseInput(createGroupSchema, readGroupForm(state)),
+      );
+      const text = `:white_check_mark: Group ${describeGroup(group)} created by <@${who.userId}>.`;
+      return { text: `Group ${group.name} created`, blocks: [section(text)] };
+    },
+  });
+}
+
+export function profileSubmitted(args: SubmissionArgs, context: BotContext): Promise<void> {
+  return submitForm(args, context, {
+    action: 'profile.create',
+    title: 'New profile',
+    run: async ({ state, who }) => {
+      const profile = await createProfile(
+        context.deps,
+        actorOf(who),
+        parseInput(createProfileSchema, readProfileForm(state)),
+      );
+      return {
+        text: `Profile ${profile.name} created`,
+        blocks: [
+          section(
+            `:white_check_mark: Provisioning profile *${escapeText(profile.name)}* (${escapeText(profile.sipHost)}:${profile.sipPort} ${profile.transport.toUpperCase()}) created by <@${who.userId}>.`,
+          ),
+        ],
+      };
+    },
+  });
+}
+
+export function profileEditSubmitted(args: SubmissionArgs, context: BotContext): Promise<void> {
+  return submitForm(args, context, {
+    action: 'profile.edit',
+    title: 'Edit profile',
+    run: async ({ state, metadata, who }) => {
+      const profile = await editProfile(
+        context.deps,
+        actorOf(who),
+        parseInput(editProfileSchema, readProfileForm(state, metadata.subject ?? '')),
+      );
+      return {
+        text: `Profile ${profile.name} saved`,
+        blocks: [
+          section(
+            `:pencil2: Provisioning profile *${escapeText(profile.name)}* (${escapeText(profile.sipHost)}:${profile.sipPort} ${profile.transport.toUpperCase()}) saved by <@${who.userId}>.`,
+          ),
+        ],
+      };
+    },
+  });
+}

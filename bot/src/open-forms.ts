@@ -1,0 +1,92 @@
+import type { AccountType } from '@sipops/shared/account-schemas';
+import { AppError } from '@sipops/shared/errors';
+import { listGroups } from '@sipops/shared/use-cases/list-groups';
+import { listProfiles } from '@sipops/shared/use-cases/list-profiles';
+import { showAccount } from '@sipops/shared/use-cases/show-account';
+import { type Interaction, openModalThenFill } from './slack-io.ts';
+import { encodeMetadata } from './view-metadata.ts';
+import {
+  buildCreateAccountModal,
+  buildEditAccountModal,
+  buildWizardModal,
+  type FormChoices,
+} from './views/account-forms.ts';
+import { buildNoticeModal } from './views/blocks.ts';
+import { buildGroupModal, buildProfileModal } from './views/setup-forms.ts';
+
+/** The groups and profiles a form offers; a form without any group cannot be filled. */
+export async function loadChoices(interaction: Interaction): Promise<FormChoices> {
+  const { deps } = interaction.context;
+  const [groups, profiles] = await Promise.all([listGroups(deps), listProfiles(deps)]);
+  return { groups, profiles };
+}
+
+const NO_GROUPS =
+  'There are no groups yet, and every account belongs to one. An admin creates one with `/sip groups new`.';
+
+export function openCreateAccountForm(interaction: Interaction, type: AccountType): Promise<void> {
+  return openModalThenFill(interaction, 'New account', async () => {
+    const choices = await loadChoices(interaction);
+    if (choices.groups.length === 0) return buildNoticeModal('New account', NO_GROUPS);
+    return buildCreateAccountModal(
+      type,
+      choices,
+      encodeMetadata({ responseUrl: interaction.responseUrl }),
+    );
+  });
+}
+
+export function openWizardForm(interaction: Interaction): Promise<void> {
+  return openModalThenFill(interaction, 'New account (wizard)', async () => {
+    const choices = await loadChoices(interaction);
+    if (choices.groups.length === 0) return buildNoticeModal('New account (wizard)', NO_GROUPS);
+    return buildWizardModal(choices, encodeMetadata({ responseUrl: interaction.responseUrl }));
+  });
+}
+
+export function openEditAccountForm(
+  interaction: Interaction,
+  name: string,
+  isFromCard: boolean,
+): Promise<void> {
+  return openModalThenFill(interaction, 'Edit account', async () => {
+    const [account, choices] = await Promise.all([
+      showAccount(interaction.context.deps, name),
+      loadChoices(interaction),
+    ]);
+    return buildEditAccountModal(
+      account,
+      choices,
+      encodeMetadata({
+        responseUrl: interaction.responseUrl,
+        subject: account.username,
+        ...(isFromCard ? { isFromCard } : {}),
+      }),
+    );
+  });
+}
+
+export function openGroupForm(interaction: Interaction): Promise<void> {
+  return openModalThenFill(interaction, 'New group', async () =>
+    buildGroupModal(
+      await listProfiles(interaction.context.deps),
+      encodeMetadata({ responseUrl: interaction.responseUrl }),
+    ),
+  );
+}
+
+export function openProfileForm(interaction: Interaction, name: string | undefined): Promise<void> {
+  return openModalThenFill(interaction, name ? 'Edit profile' : 'New profile', async () => {
+    if (name === undefined)
+      return buildProfileModal(undefined, encodeMetadata({ responseUrl: interaction.responseUrl }));
+    const profile = (await listProfiles(interaction.context.deps)).find((p) => p.name === name);
+    if (!profile)
+      throw new AppError('NOT_FOUND', `no provisioning profile named "${name}"`, {
+        field: 'profile',
+      });
+    return buildProfileModal(
+      profile,
+      encodeMetadata({ responseUrl: interaction.responseUrl, subject: profile.name }),
+    );
+  });
+}

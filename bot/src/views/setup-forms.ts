@@ -1,0 +1,129 @@
+import type { GroupView } from '@sipops/shared/use-cases/create-group';
+import type { ProfileView } from '@sipops/shared/use-cases/profile-view';
+import type { KnownBlock, ModalView } from '@slack/types';
+import { escapeText, modal, option, section } from './blocks.ts';
+import { choiceInput, input, radioInput, textInput } from './form-elements.ts';
+
+/** The callback ids of the group and profile modals. */
+export const SETUP_FORMS = {
+  group: 'group_create',
+  profileCreate: 'profile_create',
+  profileEdit: 'profile_edit',
+} as const;
+
+export function buildGroupModal(profiles: ProfileView[], privateMetadata: string): ModalView {
+  return modal(
+    'New group',
+    [
+      input('name', 'Name', textInput('name', { maxLength: 80 })),
+      input(
+        'profile',
+        'Provisioning profile',
+        choiceInput(
+          'profile',
+          profiles.map((profile) => option(profile.name, profile.name)),
+          { placeholder: 'Choose a profile' },
+        ),
+        {
+          optional: true,
+          hint: 'The profile of its accounts that have none of their own (wizard accounts need one).',
+        },
+      ),
+      input(
+        'channel',
+        'Notification channel',
+        {
+          type: 'conversations_select',
+          action_id: 'channel',
+          filter: { include: ['public', 'private'], exclude_bot_users: true },
+        },
+        {
+          optional: true,
+          hint: 'Status changes of its accounts are posted there; without one, to the default channel. Invite the bot to a private channel first.',
+        },
+      ),
+    ],
+    { callbackId: SETUP_FORMS.group, submit: 'Create', close: 'Cancel', privateMetadata },
+  );
+}
+
+const TRANSPORTS = [option('TLS', 'tls'), option('TCP', 'tcp'), option('UDP', 'udp')];
+
+/** Creates a profile, or edits one when given (its name then cannot change). */
+export function buildProfileModal(
+  profile: ProfileView | undefined,
+  privateMetadata: string,
+): ModalView {
+  const blocks: KnownBlock[] = profile
+    ? [section(`Profile *${escapeText(profile.name)}*`)]
+    : [input('name', 'Name', textInput('name', { maxLength: 80 }))];
+  const isEdit = profile !== undefined;
+  blocks.push(
+    input(
+      'sipHost',
+      'SIP server host',
+      textInput('sipHost', { initial: profile?.sipHost ?? null, placeholder: 'sip.example.com' }),
+    ),
+    input(
+      'sipPort',
+      'SIP port',
+      textInput('sipPort', {
+        initial: profile ? String(profile.sipPort) : null,
+        maxLength: 5,
+      }),
+      { optional: !isEdit, hint: 'Default 5061 for TLS, 5060 for TCP and UDP.' },
+    ),
+    input(
+      'transport',
+      'Transport',
+      radioInput('transport', TRANSPORTS, profile?.transport ?? 'tls'),
+    ),
+    input(
+      'iosUrl',
+      'iOS App Store link',
+      textInput('iosUrl', {
+        initial: profile?.iosUrl ?? null,
+        placeholder: 'https://apps.apple.com/…',
+      }),
+      { optional: true },
+    ),
+    input(
+      'androidUrl',
+      'Google Play link',
+      textInput('androidUrl', {
+        initial: profile?.androidUrl ?? null,
+        placeholder: 'https://play.google.com/…',
+      }),
+      { optional: true },
+    ),
+    input(
+      'brand',
+      'Brand name',
+      textInput('brand', { initial: profile?.brand ?? null, maxLength: 40 }),
+      {
+        optional: !isEdit,
+        hint: 'Shown on the mobile page and in the SMS (default sipops).',
+      },
+    ),
+    input(
+      'appScheme',
+      'App URL scheme',
+      textInput('appScheme', { initial: profile?.appScheme ?? null, maxLength: 32 }),
+      {
+        optional: !isEdit,
+        hint: 'How the mobile page opens the installed app (default sipops).',
+      },
+    ),
+  );
+  return modal(profile ? 'Edit profile' : 'New profile', blocks, {
+    callbackId: profile ? SETUP_FORMS.profileEdit : SETUP_FORMS.profileCreate,
+    submit: profile ? 'Save' : 'Create',
+    close: 'Cancel',
+    privateMetadata,
+  });
+}
+
+/** The value a group's form gives, for the message that confirms it. */
+export function describeGroup(group: GroupView): string {
+  return `*${escapeText(group.name)}* · profile ${group.profile ? escapeText(group.profile) : '—'} · channel ${group.channel ? `<#${group.channel}>` : 'default'}`;
+}

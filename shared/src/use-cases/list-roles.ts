@@ -1,0 +1,35 @@
+import { slackRoles } from '@sipops/db/schema';
+import { asc, eq } from 'drizzle-orm';
+import type { Deps } from '../deps.ts';
+import { type ConfiguredAdmins, ROLE_RANK } from '../role-schemas.ts';
+import type { RoleView } from './grant-role.ts';
+
+/** Everyone with a role in a team: the configured admins, then the granted roles, highest first. */
+export async function listRoles(
+  deps: Pick<Deps, 'db'> & ConfiguredAdmins,
+  input: { teamId: string },
+): Promise<RoleView[]> {
+  const rows = await deps.db
+    .select()
+    .from(slackRoles)
+    .where(eq(slackRoles.teamId, input.teamId))
+    .orderBy(asc(slackRoles.userId));
+  const configured: RoleView[] = deps.configuredAdmins.map((userId) => ({
+    teamId: input.teamId,
+    userId,
+    role: 'admin',
+    grantedBy: 'configuration',
+    grantedAt: null,
+  }));
+  const granted: RoleView[] = rows
+    .filter((row) => !deps.configuredAdmins.includes(row.userId))
+    .map((row) => ({
+      teamId: row.teamId,
+      userId: row.userId,
+      role: row.role,
+      grantedBy: row.grantedBy,
+      grantedAt: row.grantedAt.toISOString(),
+    }))
+    .sort((a, b) => ROLE_RANK[b.role] - ROLE_RANK[a.role]);
+  return [...configured, ...granted];
+}
