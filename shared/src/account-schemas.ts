@@ -16,16 +16,16 @@ const ON_WORDS = new Set(['on', 'yes', 'true', '1']);
 const OFF_WORDS = new Set(['off', 'no', 'false', '0']);
 
 /** A switch as typed in a terminal or a form: a boolean, or on/off, yes/no, true/false. */
-export const switchSchema = z.union([
-  z.boolean(),
-  z.string().transform((value, ctx) => {
-    const word = value.trim().toLowerCase();
-    if (ON_WORDS.has(word)) return true;
-    if (OFF_WORDS.has(word)) return false;
-    ctx.addIssue({ code: 'custom', message: `must be on or off, not "${value}"` });
-    return z.NEVER;
-  }),
-]);
+// One union of the input types, then one transform: a union of two transforms would answer a bad
+// word with zod's bare "Invalid input" instead of the message below.
+export const switchSchema = z.union([z.boolean(), z.string()]).transform((value, ctx) => {
+  if (typeof value === 'boolean') return value;
+  const word = value.trim().toLowerCase();
+  if (ON_WORDS.has(word)) return true;
+  if (OFF_WORDS.has(word)) return false;
+  ctx.addIssue({ code: 'custom', message: `must be on or off, not "${value}"` });
+  return z.NEVER;
+});
 
 export const obfuscationKeySchema = z
   .union([z.number(), z.string().trim().regex(/^\d+$/, 'must be a whole number from 0 to 255')])

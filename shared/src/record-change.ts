@@ -16,7 +16,10 @@ export type AccountEvent =
 type AccountSnapshot = Omit<AccountView, 'id'> & { password: string };
 const PASSWORD_MASK = '********';
 
-function snapshot(view: AccountView | null, isPasswordChanged = false): AccountSnapshot | null {
+export function snapshot(
+  view: AccountView | null,
+  isPasswordChanged = false,
+): AccountSnapshot | null {
   if (!view) return null;
   const { id: _id, ...rest } = view;
   return { ...rest, password: isPasswordChanged ? `${PASSWORD_MASK} (changed)` : PASSWORD_MASK };
@@ -58,6 +61,8 @@ export async function recordAccountChange(
       at: change.at.toISOString(),
       account: subject,
       before: change.before,
+      // The channel says a password changed, never what it is.
+      ...(change.isPasswordChanged ? { isPasswordChanged: true } : {}),
     },
     createdAt: change.at,
     nextAttemptAt: change.at,

@@ -1,3 +1,6 @@
+import { createReadStream } from 'node:fs';
+import { access, constants } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
 import {
   accountChangesSchema,
@@ -7,6 +10,8 @@ import {
 } from '@sipops/shared/account-schemas';
 import type { AccountView } from '@sipops/shared/account-view';
 import { describeAccountWarnings } from '@sipops/shared/account-warnings';
+import { type BatchSummary, checkBatch } from '@sipops/shared/batch/check-batch';
+import { AppError } from '@sipops/shared/errors';
 import { checkAccountAddress } from '@sipops/shared/use-cases/check-address';
 import { createGroup, createGroupSchema } from '@sipops/shared/use-cases/create-group';
 import { createPlainAccount } from '@sipops/shared/use-cases/create-plain-account';
@@ -15,6 +20,12 @@ import { createWizardAccount } from '@sipops/shared/use-cases/create-wizard-acco
 import { deleteAccount } from '@sipops/shared/use-cases/delete-account';
 import { editAccount } from '@sipops/shared/use-cases/edit-account';
 import { editProfile } from '@sipops/shared/use-cases/edit-profile';
+import { exportAccounts, exportAccountsSchema } from '@sipops/shared/use-cases/export-accounts';
+import {
+  assertSmsQueuing,
+  deriveImportId,
+  importAccounts,
+} from '@sipops/shared/use-cases/import-accounts';
 import { listAccounts, listAccountsSchema } from '@sipops/shared/use-cases/list-accounts';
 import { listGroups } from '@sipops/shared/use-cases/list-groups';
 import { listProfiles } from '@sipops/shared/use-cases/list-profiles';
@@ -23,6 +34,7 @@ import { revokeKeys } from '@sipops/shared/use-cases/revoke-keys';
 import { disableAccount, enableAccount } from '@sipops/shared/use-cases/set-account-enabled';
 import { showAccount } from '@sipops/shared/use-cases/show-account';
 import { parseInput } from '@sipops/shared/validation';
+import { ACTIVATION_COMMANDS } from './activation-commands.ts';
 import {
   formatAccount,
   formatAccountPage,
@@ -31,7 +43,15 @@ import {
   formatProfiles,
   toAccountJson,
 } from './format.ts';
-import { UsageError } from './io.ts';
+import {
+  formatBatchCounts,
+  formatBatchErrors,
+  formatBatchProgress,
+  formatDryRun,
+  toBatchErrorsJson,
+  toDryRunJson,
+} from './format-batch.ts';
+import { EXIT_REFUSED, UsageError } from './io.ts';
 import type { CliContext } from './run-cli.ts';
 
 type Values = Record<string, string | boolean | string[] | undefined>;
@@ -48,7 +68,8 @@ export type CommandSpec = {
     values: Values;
     positionals: string[];
     isJson: boolean;
-  }): Promise<void>;
+    // biome-ignore lint/suspicious/noConfusingVoidType: most commands return nothing (exit 0); a refusal with output of its own returns its code.
+  }): Promise<void | number>;
 };
 
 const str = { type: 'string' } as const;
@@ -372,6 +393,84 @@ export const COMMANDS: CommandSpec[] = [
       print(context, isJson, decision, formatDecision(address, decision));
     },
   },
+  {
+    name: 'import',
+    usage:
+      'import <file.csv> [--dry-run] [--send-sms] [--progress] [--import-id <id>]  (CSV format: see README)',
+    options: {
+      'dry-run': { type: 'boolean' },
+      'send-sms': { type: 'boolean' },
+      progress: { type: 'boolean' },
+      'import-id': str,
+    },
+    positionals: [1, 1],
+    async run({ context, values, positionals, isJson }) {
+      const path = await requireReadableFile(resolve(context.cwd, positionals[0] ?? ''));
+      const isSmsRequested = values['send-sms'] === true;
+      // No SMS sender is wired into the terminal yet: asking for SMS is refused before any reading.
+      const queueActivationSms = undefined;
+      assertSmsQueuing(isSmsRequested, queueActivationSms);
+      const onProgress =
+        values.progress === true || process.stderr.isTTY
+          ? (progress: Parameters<typeof formatBatchProgress>[0]) =>
+              context.io.err(formatBatchProgress(progress))
+          : undefined;
+      const deps = await context.deps();
+      if (values['dry-run'] === true) {
+        const summary = await checkBatch(
+          deps,
+          { source: createReadStream(path), isSmsRequested },
+          { onProgress },
+        );
+        if (summary.errorCount > 0) return refuseBatch(context, isJson, summary);
+        print(context, isJson, toDryRunJson(summary), formatDryRun(summary));
+        return;
+      }
+      const importId =
+        typeof values['import-id'] === 'string'
+          ? values['import-id']
+          : await deriveImportId(createReadStream(path), { isSmsRequested });
+      const result = await importAccounts(
+        deps,
+        context.actor,
+        { source: createReadStream(path), importId, isSmsRequested },
+        { onProgress, queueActivationSms },
+      );
+      if (result.outcome === 'refused') return refuseBatch(context, isJson, result.summary);
+      if (result.outcome === 'repeated') {
+        const when = `${result.importedAt.toISOString()} by ${result.actor}`;
+        if (isJson) context.io.err(`already imported at ${when}: nothing done\n`);
+        print(
+          context,
+          isJson,
+          { imported: result.imported },
+          `already imported at ${when}: ${result.imported} account(s), nothing done this time\n`,
+        );
+        return;
+      }
+      print(
+        context,
+        isJson,
+        { imported: result.imported },
+        `${result.imported} account(s) imported: ${formatBatchCounts(result.summary)}`,
+      );
+    },
+  },
+  {
+    name: 'export',
+    usage: 'export [--group <g>] [--status <s>]  (CSV on stdout, the import format)',
+    options: { group: str, status: str },
+    positionals: [0, 0],
+    async run({ context, values, isJson }) {
+      if (isJson) throw new UsageError('export writes CSV: --json does not apply');
+      const input = parseInput(
+        exportAccountsSchema,
+        inputFrom(values, { group: ['group', str], status: ['status', str] }),
+      );
+      await exportAccounts(await context.deps(), input, (chunk) => context.io.out(chunk));
+    },
+  },
+  ...ACTIVATION_COMMANDS,
 ];
 
 async function runList(
@@ -390,6 +489,24 @@ async function runList(
   });
   const page = await listAccounts(await context.deps(), input);
   print(context, isJson, page.accounts.map(toAccountJson), formatAccountPage(page));
+}
+
+/** The errors of a refused file: on stderr, or as `{"errors": [...]}` on stdout with --json. */
+function refuseBatch(context: CliContext, isJson: boolean, summary: BatchSummary): number {
+  context.io.err(formatBatchErrors(summary));
+  if (isJson) context.io.out(`${JSON.stringify(toBatchErrorsJson(summary), null, 2)}\n`);
+  return EXIT_REFUSED;
+}
+
+async function requireReadableFile(path: string): Promise<string> {
+  try {
+    await access(path, constants.R_OK);
+  } catch (error) {
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'not readable';
+    throw new AppError('NOT_FOUND', `cannot read ${path}: ${reason}`, { field: 'file' });
+  }
+  return path;
 }
 
 function toInteger(value: unknown, flag: string): number {

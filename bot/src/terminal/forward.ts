@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { request } from 'node:http';
-import type { Actor, Deps } from '@sipops/shared/deps';
+import type { ActivationDeps, Actor } from '@sipops/shared/deps';
 import { bufferedIo } from './io.ts';
 import { runCli } from './run-cli.ts';
 
@@ -8,7 +8,7 @@ import { runCli } from './run-cli.ts';
  * While `npm start` holds the embedded database, terminal commands run inside that process: the
  * terminal sends its arguments over the data folder's socket and prints what comes back.
  */
-export type ForwardedCall = { argv: string[]; actor: Actor };
+export type ForwardedCall = { argv: string[]; actor: Actor; cwd: string };
 export type ForwardedResult = { code: number; stdout: string; stderr: string };
 
 export function forwardCommand(address: string, call: ForwardedCall): Promise<ForwardedResult> {
@@ -42,7 +42,7 @@ export function forwardCommand(address: string, call: ForwardedCall): Promise<Fo
 }
 
 /** The server's side: runs forwarded commands on its own database. */
-export function createForwardHandler(getDeps: () => Promise<Deps>) {
+export function createForwardHandler(getDeps: () => Promise<ActivationDeps>) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     if (req.method !== 'POST' || req.url !== '/terminal') {
       res.writeHead(404).end();
@@ -58,14 +58,23 @@ export function createForwardHandler(getDeps: () => Promise<Deps>) {
         let call: ForwardedCall;
         try {
           call = JSON.parse(body) as ForwardedCall;
-          if (!Array.isArray(call.argv) || typeof call.actor !== 'string')
+          if (
+            !Array.isArray(call.argv) ||
+            typeof call.actor !== 'string' ||
+            typeof call.cwd !== 'string'
+          )
             throw new Error('bad call');
         } catch {
           res.writeHead(400).end();
           return;
         }
         const io = bufferedIo();
-        const code = await runCli(call.argv, { io, actor: call.actor, deps: getDeps });
+        const code = await runCli(call.argv, {
+          io,
+          actor: call.actor,
+          cwd: call.cwd,
+          deps: getDeps,
+        });
         res.writeHead(200, { 'content-type': 'application/json' }).end(
           JSON.stringify({
             code,

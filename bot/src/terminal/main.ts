@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline/promises';
 import { askHolder, lockAddress } from '@sipops/db/data-dir-lock';
 import { openRuntime, type Runtime } from '@sipops/shared/runtime';
 import { ConfigError } from '@sipops/shared/runtime-config';
-import { readTerminalConfig } from '../env.ts';
+import { readCallerCwd, readTerminalConfig } from '../env.ts';
 import { forwardCommand } from './forward.ts';
 import { EXIT_FAILED, EXIT_USAGE, type TerminalIo } from './io.ts';
 import { isDestructiveCall, runCli } from './run-cli.ts';
@@ -54,7 +54,11 @@ async function main(argv: string[]): Promise<number> {
         }
         forwarded = [...argv, '--yes'];
       }
-      const result = await forwardCommand(address, { argv: forwarded, actor });
+      const result = await forwardCommand(address, {
+        argv: forwarded,
+        actor,
+        cwd: readCallerCwd(),
+      });
       io.out(result.stdout);
       io.err(result.stderr);
       return result.code;
@@ -66,6 +70,7 @@ async function main(argv: string[]): Promise<number> {
     return await runCli(argv, {
       io,
       actor,
+      cwd: readCallerCwd(),
       deps: async () => {
         runtime ??= await openRuntime(config, { role: 'terminal', pid: process.pid });
         return runtime.deps;

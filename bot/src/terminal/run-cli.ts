@@ -1,5 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import type { Actor, Deps } from '@sipops/shared/deps';
+import type { ActivationDeps, Actor } from '@sipops/shared/deps';
 import { isAppError } from '@sipops/shared/errors';
 import { COMMANDS, type CommandSpec, findCommand, HELP_TEXT } from './commands.ts';
 import {
@@ -14,8 +14,10 @@ import {
 export type CliContext = {
   io: TerminalIo;
   actor: Actor;
+  /** The caller's working folder: relative file names are the caller's, even when forwarded. */
+  cwd: string;
   /** Opened on first use, so that `help` and usage errors never touch the database. */
-  deps: () => Promise<Deps>;
+  deps: () => Promise<ActivationDeps>;
 };
 
 /** The flag a field is typed with, so a refusal names what the operator actually wrote. */
@@ -116,8 +118,10 @@ export async function runCli(argv: string[], context: CliContext): Promise<numbe
         return EXIT_REFUSED;
       }
     }
-    await spec.run({ context, values, positionals: parsed.positionals, isJson });
-    return EXIT_OK;
+    // A command returns its own exit code when it refuses with output of its own (import --json).
+    return (
+      (await spec.run({ context, values, positionals: parsed.positionals, isJson })) ?? EXIT_OK
+    );
   } catch (error) {
     if (error instanceof UsageError) {
       if (error.message) io.err(`sip: ${error.message}\n`);

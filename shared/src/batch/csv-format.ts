@@ -1,0 +1,169 @@
+/**
+ * The account CSV that batch import reads and export writes. Column names are a published
+ * interface (SPEC: "the CSV column names once published"): add columns, never rename them.
+ */
+export const CSV_COLUMNS = [
+  'group',
+  'username',
+  'way',
+  'type',
+  'number',
+  'secondary_number',
+  'profile',
+  'enabled',
+  'security_model',
+  'obfuscation',
+  'obfuscation_key',
+  'keep_alive',
+  'deny',
+  'permit',
+  'password',
+  'sealed_password',
+] as const;
+export type CsvColumn = (typeof CSV_COLUMNS)[number];
+
+/** A file without one of these is refused as a whole: no row could be read without them. */
+export const REQUIRED_COLUMNS: readonly CsvColumn[] = ['way', 'group', 'number'];
+
+/** What export writes, in this order: every column but the clear `password`. */
+export const EXPORT_COLUMNS: readonly CsvColumn[] = CSV_COLUMNS.filter((c) => c !== 'password');
+
+export const WAYS = ['wizard', 'plain'] as const;
+export type CreationWay = (typeof WAYS)[number];
+
+/** Several access rules in one cell. */
+export const RULE_SEPARATOR = ';';
+
+/** The field of the account schemas each column fills (`way`, `enabled`, the passwords apart). */
+export const COLUMN_FIELDS = {
+  group: 'group',
+  username: 'username',
+  type: 'type',
+  number: 'number',
+  secondary_number: 'secondaryNumber',
+  profile: 'profile',
+  security_model: 'securityModel',
+  obfuscation: 'obfuscation',
+  obfuscation_key: 'obfuscationKey',
+  keep_alive: 'keepAlive',
+  deny: 'deny',
+  permit: 'permit',
+  password: 'password',
+} as const satisfies Partial<Record<CsvColumn, string>>;
+
+const FIELD_COLUMNS = new Map<string, CsvColumn>(
+  Object.entries(COLUMN_FIELDS).map(([column, field]) => [field, column as CsvColumn]),
+);
+
+/** The column a schema field (`secondaryNumber`, `deny`) comes from, for an error report. */
+export function columnOfField(field: string): CsvColumn | undefined {
+  return FIELD_COLUMNS.get(field.split('.')[0] ?? '');
+}
+
+/** Columns whose values never appear in an error report. */
+const SECRET_COLUMNS = new Set<string>(['password', 'sealed_password']);
+const HIDDEN_VALUE = '(hidden)';
+
+/** One refused value: where it is in the file (line 1 is the header), and why. */
+export type BatchError = { line: number; column: string; value: string; message: string };
+
+export function batchError(
+  line: number,
+  column: string,
+  value: string | undefined,
+  message: string,
+): BatchError {
+  const shown = value === undefined || value === '' ? '' : value;
+  return {
+    line,
+    column,
+    value: SECRET_COLUMNS.has(column) && shown !== '' ? HIDDEN_VALUE : shown,
+    message,
+  };
+}
+
+/** Header names are case-insensitive, and `Secondary Number` or `secondary-number` will do. */
+export function normaliseColumnName(name: string): string {
+  return name
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
+}
+
+const KNOWN_COLUMNS = new Set<string>(CSV_COLUMNS);
+
+export type CsvHeader = {
+  /** The position of each column present. */
+  positions: Partial<Record<CsvColumn, number>>;
+  fieldCount: number;
+};
+
+/**
+ * Reads the header row. Order is free; an unknown, repeated or missing required column refuses
+ * the whole file, each one named, so that one try shows every problem of the header.
+ */
+export function parseHeader(
+  cells: readonly string[],
+  line: number,
+): { header: CsvHeader; errors: [] } | { header: undefined; errors: BatchError[] } {
+  const positions: Partial<Record<CsvColumn, number>> = {};
+  const errors: BatchError[] = [];
+  cells.forEach((cell, index) => {
+    const name = normaliseColumnName(cell);
+    if (!KNOWN_COLUMNS.has(name)) {
+      errors.push(
+        batchError(
+          line,
+          cell,
+          cell,
+          name === ''
+            ? `column ${index + 1} has no name`
+            : `"${cell}" is not a known column (known: ${CSV_COLUMNS.join(', ')})`,
+        ),
+      );
+      return;
+    }
+    const column = name as CsvColumn;
+    if (positions[column] !== undefined) {
+      errors.push(batchError(line, column, cell, `column "${column}" appears twice`));
+      return;
+    }
+    positions[column] = index;
+  });
+  for (const column of REQUIRED_COLUMNS) {
+    if (positions[column] === undefined)
+      errors.push(batchError(line, column, '', `required column "${column}" is missing`));
+  }
+  if (errors.length > 0) return { header: undefined, errors };
+  return { header: { positions, fieldCount: cells.length }, errors: [] };
+}
+
+/** RFC 4180 quoting, only where needed, so that the same account always gives the same bytes. */
+export function formatCsvField(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+export function formatCsvLine(values: readonly string[]): string {
+  return `${values.map(formatCsvField).join(',')}\n`;
+}
+
+export const formatOnOff = (value: boolean | null): string =>
+  value === null ? '' : value ? 'on' : 'off';
+export const formatYesNo = (value: boolean): string => (value ? 'yes' : 'no');
+export const formatRules = (rules: readonly string[] | null): string =>
+  (rules ?? []).join(RULE_SEPARATOR);
+
+/** The errors as a CSV of their own, for a front end to offer as a download. */
+export function formatErrorsCsv(errors: readonly BatchError[]): string {
+  return (
+    formatCsvLine(['line', 'column', 'value', 'message']) +
+    errors.map((e) => formatCsvLine([String(e.line), e.column, e.value, e.message])).join('')
+  );
+}
+
+/** `line 3, number "+39 12": is not a valid international number`, as a terminal prints it. */
+export function describeBatchError(error: BatchError): string {
+  const where = [`line ${error.line}`];
+  if (error.column) where.push(error.value ? `${error.column} "${error.value}"` : error.column);
+  return `${where.join(', ')}: ${error.message}`;
+}

@@ -1,0 +1,78 @@
+import type { Database } from '@sipops/db/client';
+import { auditLog, outbox } from '@sipops/db/schema';
+import type { AccountView } from './account-view.ts';
+import { insertJsonRows } from './batch/bulk-sql.ts';
+import type { Actor } from './deps.ts';
+import { snapshot } from './record-change.ts';
+
+const AUDIT_KEYS = [
+  'at',
+  'actor',
+  'action',
+  'subjectType',
+  'subjectId',
+  'subjectName',
+  'before',
+  'after',
+] as const;
+const OUTBOX_KEYS = ['kind', 'orderKey', 'payload', 'createdAt', 'nextAttemptAt'] as const;
+
+/**
+ * The audit rows of many accounts created at once (a batch import), in one statement: the same
+ * rows recordAccountChange writes one by one, password masked the same way.
+ */
+export async function recordAccountsCreated(
+  tx: Database,
+  change: { actor: Actor; at: Date; accounts: readonly AccountView[] },
+): Promise<void> {
+  if (change.accounts.length === 0) return;
+  await tx.execute(
+    insertJsonRows(
+      auditLog,
+      AUDIT_KEYS,
+      change.accounts.map((view) => ({
+        at: change.at,
+        actor: change.actor,
+        action: 'account.created',
+        subjectType: 'account' as const,
+        subjectId: view.id,
+        subjectName: view.username,
+        before: null,
+        after: snapshot(view),
+      })),
+    ),
+  );
+}
+
+export type ImportedGroup = { groupId: string; group: string; accounts: number };
+
+/**
+ * The channel notification of a batch import: one message a group saying how many accounts
+ * arrived, not one an account (a 100,000-row file must not post 100,000 Slack messages).
+ */
+export async function recordAccountsImported(
+  tx: Database,
+  change: { actor: Actor; at: Date; importId: string; groups: readonly ImportedGroup[] },
+): Promise<void> {
+  if (change.groups.length === 0) return;
+  await tx.execute(
+    insertJsonRows(
+      outbox,
+      OUTBOX_KEYS,
+      change.groups.map((g) => ({
+        kind: 'notify' as const,
+        orderKey: `group:${g.groupId}`,
+        payload: {
+          event: 'accounts.imported',
+          actor: change.actor,
+          at: change.at.toISOString(),
+          importId: change.importId,
+          group: g.group,
+          accounts: g.accounts,
+        },
+        createdAt: change.at,
+        nextAttemptAt: change.at,
+      })),
+    ),
+  );
+}

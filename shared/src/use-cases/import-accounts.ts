@@ -1,0 +1,439 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Database } from '@sipops/db/client';
+import { type AccountRow, isUsernameTaken, type ProfileRow } from '@sipops/db/queries';
+import {
+  accounts,
+  auditLog,
+  batchImports,
+  provisioningProfiles,
+  virtualNumbers,
+} from '@sipops/db/schema';
+import { and, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { type AccountView, toAccountView } from '../account-view.ts';
+import { insertJsonRows } from '../batch/bulk-sql.ts';
+import {
+  BatchChecker,
+  type BatchSummary,
+  type CheckedAccount,
+  type CsvSource,
+  findTakenUsernames,
+  type ProgressListener,
+  throttleProgress,
+} from '../batch/check-batch.ts';
+import { computeSipHa1, decryptSecret, encryptSecret, generateUsername } from '../credentials.ts';
+import { rethrowUniqueViolation } from '../database-errors.ts';
+import type { Actor, Deps } from '../deps.ts';
+import { AppError } from '../errors.ts';
+import {
+  type ImportedGroup,
+  recordAccountsCreated,
+  recordAccountsImported,
+} from '../record-changes-bulk.ts';
+import { readSipRealm } from '../settings.ts';
+import { parseInput } from '../validation.ts';
+
+/** Accounts written per statement: about 1.5 KB of JSON each, a few MB a statement. */
+export const IMPORT_CHUNK_ROWS = 2500;
+/** Rows prepared between two yields to the event loop, so the database is fed while we hash. */
+const ROWS_PER_YIELD = 250;
+
+export const importIdSchema = z
+  .string({ error: 'is required' })
+  .trim()
+  .min(1, 'is required')
+  .max(200, 'must be at most 200 characters');
+
+export type ImportAccountsInput = {
+  source: CsvSource;
+  /**
+   * The idempotency key: a second import with the same id returns the first one's result and
+   * writes nothing (a retried or double-clicked confirmation). See deriveImportId.
+   */
+  importId: string;
+  /** Queue the activation SMS of the wizard rows not yet activated. */
+  isSmsRequested: boolean;
+};
+
+/** Queues the activation SMS of these new accounts, inside the import's transaction. */
+export type QueueActivationSms = (tx: Database, accountIds: string[]) => Promise<void>;
+
+export type ImportAccountsOptions = {
+  onProgress?: ProgressListener | undefined;
+  /** Undefined while no SMS sender is wired: an import asking for SMS is then refused. */
+  queueActivationSms?: QueueActivationSms | undefined;
+};
+
+export type ImportAccountsResult =
+  | { outcome: 'imported'; imported: number; smsQueued: number; summary: BatchSummary }
+  /** The id was imported before: nothing done, the first import's figures. */
+  | { outcome: 'repeated'; imported: number; importedAt: Date; actor: Actor }
+  /** The file has errors: nothing written. */
+  | { outcome: 'refused'; summary: BatchSummary };
+
+/** Refuses an import that asks for SMS where nothing can queue them. */
+export function assertSmsQueuing(
+  isSmsRequested: boolean,
+  queueActivationSms: QueueActivationSms | undefined,
+): void {
+  if (isSmsRequested && !queueActivationSms) {
+    throw new AppError(
+      'NOT_ALLOWED',
+      'queuing activation SMS is not available yet: import without it and send the SMS later',
+    );
+  }
+}
+
+/** The import id of a file: the same bytes with the same options are the same import. */
+export async function deriveImportId(
+  source: CsvSource,
+  options: { isSmsRequested: boolean },
+): Promise<string> {
+  const hash = createHash('sha256');
+  if (typeof source === 'string' || source instanceof Uint8Array) hash.update(source);
+  else for await (const chunk of source) hash.update(chunk);
+  hash.update(`\0sms=${options.isSmsRequested ? 'yes' : 'no'}`);
+  return `sha256:${hash.digest('hex')}`;
+}
+
+/** Thrown inside the transaction to roll it back; carries what the caller is told. */
+class RefusedBatch extends Error {
+  constructor(readonly summary: BatchSummary) {
+    super('the batch has errors');
+  }
+}
+
+/**
+ * The batch way: in one transaction, the file is read and checked row by row with the same
+ * rules as a single creation, and its accounts are written in chunks as it goes (their numbers,
+ * their audit rows), then one channel notification a group. All or nothing: an error anywhere in
+ * the file, a number taken a moment ago or a killed process rolls everything back.
+ */
+export async function importAccounts(
+  deps: Deps,
+  actor: Actor,
+  input: ImportAccountsInput,
+  options: ImportAccountsOptions = {},
+): Promise<ImportAccountsResult> {
+  const importId = parseInput(importIdSchema, input.importId);
+  assertSmsQueuing(input.isSmsRequested, options.queueActivationSms);
+  try {
+    return await deps.db.transaction(async (tx) => {
+      const now = deps.clock.now();
+      // Claimed first: a second confirmation of the same import waits here for this one to end.
+      const [claimed] = await tx
+        .insert(batchImports)
+        .values({ id: importId, actor, createdAt: now, accountCount: 0 })
+        .onConflictDoNothing()
+        .returning({ id: batchImports.id });
+      if (!claimed) {
+        const [first] = await tx.select().from(batchImports).where(eq(batchImports.id, importId));
+        if (!first) throw new Error('the import id vanished after its conflict');
+        return {
+          outcome: 'repeated',
+          imported: first.accountCount,
+          importedAt: first.createdAt,
+          actor: first.actor,
+        };
+      }
+      const checker = new BatchChecker(tx, deps.secretKey, input.isSmsRequested, {
+        onProgress: options.onProgress,
+      });
+      const writer = new AccountWriter(deps, tx, actor, now, checker, options.onProgress);
+      await Promise.all([checker.load(), writer.load()]);
+      await checker.read(input.source, (account) => writer.add(account));
+      await writer.finish();
+      const summary = checker.summarise();
+      if (summary.errorCount > 0) throw new RefusedBatch(summary);
+      await recordAccountsImported(tx, {
+        actor,
+        at: now,
+        importId,
+        groups: [...writer.groups.values()],
+      });
+      await tx
+        .update(batchImports)
+        .set({ accountCount: writer.written })
+        .where(eq(batchImports.id, importId));
+      let smsQueued = 0;
+      if (input.isSmsRequested && options.queueActivationSms) {
+        // The one place the activation SMS of a batch are queued, in the import's transaction.
+        await options.queueActivationSms(tx, writer.smsCandidateIds);
+        smsQueued = writer.smsCandidateIds.length;
+      }
+      return { outcome: 'imported', imported: writer.written, smsQueued, summary };
+    });
+  } catch (error) {
+    if (error instanceof RefusedBatch) return { outcome: 'refused', summary: error.summary };
+    throw error;
+  }
+}
+
+const ACCOUNT_KEYS = [
+  'id',
+  'username',
+  'passwordEncrypted',
+  'sipHa1',
+  'number',
+  'secondaryNumber',
+  'type',
+  'createdVia',
+  'groupId',
+  'profileId',
+  'securityModel',
+  'obfuscation',
+  'obfuscationKey',
+  'keepAlive',
+  'deny',
+  'permit',
+  'enabled',
+  'status',
+  'statusChangedAt',
+  'createdAt',
+  'updatedAt',
+] as const;
+const NUMBER_KEYS = ['number', 'accountId', 'kind'] as const;
+
+type PreparedChunk = {
+  accounts: AccountRow[];
+  numbers: (typeof virtualNumbers.$inferInsert)[];
+  views: AccountView[];
+};
+
+/** A username drawn for a row that gives none, and where its account is: waiting, or written. */
+type DrawnName = { account: CheckedAccount | undefined; id: string | undefined };
+
+/**
+ * Writes the checked accounts of an import a chunk at a time, preparing the next chunk (hashing,
+ * encrypting) while the database writes the previous one. A chunk is written only once its
+ * duplicates have been looked up in the database, and nothing more once the file has an error.
+ */
+class AccountWriter {
+  written = 0;
+  readonly smsCandidateIds: string[] = [];
+  readonly groups = new Map<string, ImportedGroup>();
+  private pending: CheckedAccount[] = [];
+  private readonly drawn = new Map<string, DrawnName>();
+  private writing: Promise<void> = Promise.resolve();
+  private realm = '';
+  private profiles = new Map<string, ProfileRow>();
+  private readonly progress: ReturnType<typeof throttleProgress>;
+
+  constructor(
+    private readonly deps: Deps,
+    private readonly tx: Database,
+    private readonly actor: Actor,
+    private readonly now: Date,
+    private readonly checker: BatchChecker,
+    onProgress: ProgressListener | undefined,
+  ) {
+    this.progress = throttleProgress(onProgress);
+  }
+
+  async load(): Promise<void> {
+    this.realm = await readSipRealm(this.tx);
+    const profiles = await this.tx.select().from(provisioningProfiles);
+    this.profiles = new Map(profiles.map((p) => [p.id, p]));
+    this.progress({ phase: 'importing', rows: 0 }, true);
+  }
+
+  async add(account: CheckedAccount): Promise<void> {
+    if (this.checker.errorCount > 0) {
+      // The import will be refused: nothing more is written, the rest of the file is only checked.
+      this.pending = [];
+      this.drawn.clear();
+      return;
+    }
+    if (account.username === undefined) {
+      const username = this.draw();
+      account.username = username;
+      this.drawn.set(username, { account, id: undefined });
+    } else {
+      // A later row names a username drawn for an earlier one: the earlier one draws again.
+      const holder = this.drawn.get(account.username);
+      if (holder) await this.redraw(account.username, holder);
+    }
+    this.pending.push(account);
+    if (this.pending.length >= IMPORT_CHUNK_ROWS) await this.flush();
+  }
+
+  async finish(): Promise<void> {
+    if (this.pending.length > 0) await this.flush();
+    await this.writing;
+    this.progress({ phase: 'importing', rows: this.written }, true);
+  }
+
+  /** A username no row of the file names (so far) and none drawn before. */
+  private draw(): string {
+    for (;;) {
+      const username = generateUsername();
+      if (!this.checker.namedUsernames.has(username) && !this.drawn.has(username)) return username;
+    }
+  }
+
+  private async redraw(username: string, holder: DrawnName): Promise<void> {
+    this.drawn.delete(username);
+    let next = this.draw();
+    if (holder.account) {
+      // Not written yet: its chunk looks the new name up in the database like any other.
+      holder.account.username = next;
+      this.drawn.set(next, holder);
+      return;
+    }
+    const id = holder.id;
+    if (id === undefined) throw new Error('a drawn username has no account');
+    while (await isUsernameTaken(this.tx, next)) next = this.draw();
+    this.drawn.set(next, holder);
+    await this.writing;
+    await this.renameWritten(id, next);
+  }
+
+  /** The rare repair of an account already written under a username a later row turns out to name. */
+  private async renameWritten(id: string, username: string): Promise<void> {
+    const [row] = await this.tx
+      .select({ passwordEncrypted: accounts.passwordEncrypted })
+      .from(accounts)
+      .where(eq(accounts.id, id));
+    if (!row) throw new Error('a written account vanished');
+    const password = decryptSecret(this.deps.secretKey, row.passwordEncrypted);
+    await this.tx
+      .update(accounts)
+      .set({ username, sipHa1: computeSipHa1(username, this.realm, password) })
+      .where(eq(accounts.id, id));
+    await this.tx
+      .update(auditLog)
+      .set({
+        subjectName: username,
+        after: sql`jsonb_set(${auditLog.after}, '{username}', to_jsonb(${username}::text))`,
+      })
+      .where(and(eq(auditLog.subjectType, 'account'), eq(auditLog.subjectId, id)));
+  }
+
+  private async flush(): Promise<void> {
+    const chunk = this.pending;
+    this.pending = [];
+    await this.checker.flushDatabaseChecks();
+    if (this.checker.errorCount > 0) return;
+    await this.avoidTakenUsernames(chunk);
+    const prepared = await this.prepare(chunk);
+    await this.writing;
+    this.writing = this.write(prepared);
+    // Handled here so that a failure waits for the next await of `writing` instead of crashing.
+    this.writing.catch(() => {});
+  }
+
+  /** Drawn usernames the database holds already are drawn again, looked up a chunk at a time. */
+  private async avoidTakenUsernames(chunk: CheckedAccount[]): Promise<void> {
+    let drawing = chunk.filter(
+      (row) => row.username !== undefined && this.drawn.get(row.username)?.account === row,
+    );
+    while (drawing.length > 0) {
+      const held = await findTakenUsernames(
+        this.tx,
+        drawing.map((row) => row.username ?? ''),
+      );
+      drawing = drawing.filter((row) => held.has(row.username ?? ''));
+      for (const row of drawing) {
+        const holder = this.drawn.get(row.username ?? '');
+        this.drawn.delete(row.username ?? '');
+        row.username = this.draw();
+        this.drawn.set(row.username, holder ?? { account: row, id: undefined });
+      }
+    }
+  }
+
+  private async prepare(chunk: CheckedAccount[]): Promise<PreparedChunk> {
+    const prepared: PreparedChunk = { accounts: [], numbers: [], views: [] };
+    for (const [index, row] of chunk.entries()) {
+      if (index > 0 && index % ROWS_PER_YIELD === 0) await new Promise(setImmediate);
+      const username = row.username;
+      if (username === undefined) throw new Error(`account of line ${row.line} has no username`);
+      const id = randomUUID();
+      const holder = this.drawn.get(username);
+      if (holder?.account === row) {
+        // Only the id is kept of a written account, in case a later row names its username.
+        holder.account = undefined;
+        holder.id = id;
+      }
+      if (row.isSmsCandidate) this.smsCandidateIds.push(id);
+      const group = this.groups.get(row.group.id);
+      if (group) group.accounts++;
+      else
+        this.groups.set(row.group.id, {
+          groupId: row.group.id,
+          group: row.group.name,
+          accounts: 1,
+        });
+      const account: AccountRow = {
+        id,
+        username,
+        passwordEncrypted: row.sealedPassword ?? encryptSecret(this.deps.secretKey, row.password),
+        sipHa1: computeSipHa1(username, this.realm, row.password),
+        number: row.number,
+        secondaryNumber: row.secondaryNumber,
+        type: row.type,
+        createdVia: row.way,
+        groupId: row.group.id,
+        profileId: row.profile?.id ?? null,
+        securityModel: row.securityModel,
+        obfuscation: row.obfuscation,
+        obfuscationKey: row.obfuscationKey,
+        keepAlive: row.keepAlive,
+        deny: row.deny,
+        permit: row.permit,
+        enabled: row.enabled,
+        status: 'created',
+        statusChangedAt: this.now,
+        keysRevokedAt: null,
+        createdAt: this.now,
+        updatedAt: this.now,
+      };
+      prepared.accounts.push(account);
+      prepared.numbers.push({ number: row.number, accountId: id, kind: 'primary' });
+      if (row.secondaryNumber)
+        prepared.numbers.push({ number: row.secondaryNumber, accountId: id, kind: 'secondary' });
+      const groupProfile = row.group.profileId ? this.profiles.get(row.group.profileId) : undefined;
+      prepared.views.push(
+        toAccountView({
+          account,
+          group: row.group,
+          profile: row.profile ?? groupProfile ?? null,
+          isProfileInherited: row.profile === null && groupProfile !== undefined,
+        }),
+      );
+    }
+    return prepared;
+  }
+
+  private async write(chunk: PreparedChunk): Promise<void> {
+    await this.tx
+      .execute(insertJsonRows(accounts, ACCOUNT_KEYS, chunk.accounts))
+      .catch((error: unknown) =>
+        rethrowUniqueViolation(error, {
+          accounts_username_unique: new AppError(
+            'DUPLICATE_USERNAME',
+            'a username of the file was taken by another account a moment ago: check the file again',
+            { field: 'username' },
+          ),
+        }),
+      );
+    await this.tx
+      .execute(insertJsonRows(virtualNumbers, NUMBER_KEYS, chunk.numbers))
+      .catch((error: unknown) =>
+        rethrowUniqueViolation(error, {
+          virtual_numbers_pkey: new AppError(
+            'DUPLICATE_NUMBER',
+            'a number of the file was taken by another account a moment ago: check the file again',
+            { field: 'number' },
+          ),
+        }),
+      );
+    await recordAccountsCreated(this.tx, {
+      actor: this.actor,
+      at: this.now,
+      accounts: chunk.views,
+    });
+    this.written += chunk.accounts.length;
+    this.progress({ phase: 'importing', rows: this.written });
+  }
+}

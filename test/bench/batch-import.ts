@@ -1,0 +1,292 @@
+import { randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { PGlite } from '@electric-sql/pglite';
+import { type Database, openDatabase } from '@sipops/db/client';
+import { applyMigrations } from '@sipops/db/migrate';
+import * as schema from '@sipops/db/schema';
+import { formatCsvLine } from '@sipops/shared/batch/csv-format';
+import { systemClock } from '@sipops/shared/deps';
+import { createGroup, createGroupSchema } from '@sipops/shared/use-cases/create-group';
+import { createProfile } from '@sipops/shared/use-cases/create-profile';
+import { importAccounts } from '@sipops/shared/use-cases/import-accounts';
+import { createProfileSchema } from '@sipops/shared/use-cases/profile-schemas';
+import { parseInput } from '@sipops/shared/validation';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import postgres from 'postgres';
+
+/**
+ * `npm run bench`: imports generated accounts into a fresh database and compares the time with
+ * Postgres's own COPY of the same CSV into a bare table of text columns, in the same run.
+ */
+
+const DEFAULT_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/test';
+const GROUP_COUNT = 20;
+const PROFILES = ['standard', 'premium', 'desk'];
+const BENCH_COLUMNS = [
+  'way',
+  'group',
+  'type',
+  'number',
+  'secondary_number',
+  'username',
+  'password',
+  'profile',
+  'security_model',
+  'obfuscation',
+  'obfuscation_key',
+  'keep_alive',
+  'deny',
+  'permit',
+] as const;
+
+export type BatchImportBenchOptions = {
+  rows?: number;
+  adminUrl?: string;
+  /** PGlite too (in process, single-threaded): minutes for 100,000 rows. */
+  isPgliteIncluded?: boolean;
+  log?: (line: string) => void;
+};
+
+export type BatchImportFigures = {
+  database: 'postgres' | 'pglite';
+  rows: number;
+  importMs: number;
+  copyMs: number;
+  ratio: number;
+  /** Highest resident set size sampled during the import, and its rise over the start. */
+  peakRssMb: number;
+  rssRiseMb: number;
+};
+
+/** A realistic mix: wizard PGSM rows, plain PGSM with their own settings, SNOM desk phones with rules. */
+async function writeCsv(path: string, rows: number): Promise<void> {
+  const out = createWriteStream(path);
+  const lines = function* () {
+    yield formatCsvLine(BENCH_COLUMNS);
+    for (let i = 0; i < rows; i++) {
+      const group = `company-${String(i % GROUP_COUNT).padStart(2, '0')}`;
+      const mobile = (n: number) =>
+        `+39 347 ${String(1_000_000 + n).replace(/(\d{3})(\d{4})/, '$1 $2')}`;
+      const kind = i % 4;
+      const empty = {
+        secondary_number: '',
+        username: '',
+        password: '',
+        profile: '',
+        security_model: '',
+        obfuscation: '',
+        obfuscation_key: '',
+        keep_alive: '',
+        deny: '',
+        permit: '',
+      };
+      let row: Record<(typeof BENCH_COLUMNS)[number], string>;
+      if (kind < 2) {
+        row = {
+          ...empty,
+          way: 'wizard',
+          group,
+          type: '',
+          number: mobile(i),
+          profile: PROFILES[i % 2] ?? '',
+        };
+      } else if (kind === 2) {
+        row = {
+          ...empty,
+          way: 'plain',
+          group,
+          type: 'pgsm',
+          number: mobile(i),
+          secondary_number: i % 8 === 2 ? mobile(rows + i) : '',
+          username: i % 8 === 2 ? `user.${i}` : '',
+          password: `Pass-${i}-${randomBytes(4).toString('hex')}`,
+          security_model: i % 3 === 0 ? 'end-to-end' : 'end-to-site',
+          obfuscation: i % 5 === 0 ? 'off' : 'on',
+          obfuscation_key: String(i % 256),
+          keep_alive: i % 7 === 0 ? 'on' : 'off',
+        };
+      } else {
+        row = {
+          ...empty,
+          way: 'plain',
+          group,
+          type: 'snom',
+          number: String(100_000 + i),
+          password: `Desk-${i}-${randomBytes(4).toString('hex')}`,
+          profile: 'desk',
+          deny: '0.0.0.0/0.0.0.0',
+          permit: `10.${(i >> 8) & 255}.${i & 255}.0/24;192.168.${i % 256}.38/255.255.255.255`,
+        };
+      }
+      yield formatCsvLine(BENCH_COLUMNS.map((column) => row[column]));
+    }
+  };
+  await pipeline(lines(), out);
+}
+
+async function seed(db: Database): Promise<void> {
+  const deps = { db, clock: systemClock, secretKey: randomBytes(32) };
+  for (const name of PROFILES)
+    await createProfile(
+      deps,
+      'bench',
+      parseInput(createProfileSchema, { name, sipHost: 'sip.example.com' }),
+    );
+  for (let g = 0; g < GROUP_COUNT; g++)
+    await createGroup(
+      deps,
+      'bench',
+      parseInput(createGroupSchema, {
+        name: `company-${String(g).padStart(2, '0')}`,
+        profile: g % 2 === 0 ? 'standard' : undefined,
+      }),
+    );
+}
+
+/** Peak RSS while `run` runs, sampled every 50 ms. */
+async function measure<T>(run: () => Promise<T>) {
+  const startRss = process.memoryUsage().rss;
+  let peakRss = startRss;
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  }, 50);
+  const started = performance.now();
+  try {
+    const result = await run();
+    const ms = performance.now() - started;
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    return { result, ms, peakRssMb: peakRss / 2 ** 20, rssRiseMb: (peakRss - startRss) / 2 ** 20 };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+const BARE_TABLE = `create table bare_accounts (${BENCH_COLUMNS.map((c) => `"${c}" text`).join(', ')})`;
+const COPY_SQL = `copy bare_accounts (${BENCH_COLUMNS.map((c) => `"${c}"`).join(', ')}) from stdin with (format csv, header true)`;
+
+async function importInto(db: Database, file: string, rows: number) {
+  return measure(async () => {
+    const result = await importAccounts(
+      { db, clock: systemClock, secretKey: randomBytes(32) },
+      'bench',
+      { source: createReadStream(file), importId: `bench-${Date.now()}`, isSmsRequested: false },
+    );
+    if (result.outcome !== 'imported' || result.imported !== rows)
+      throw new Error(`the bench import did not import: ${JSON.stringify(result).slice(0, 2000)}`);
+    return result;
+  });
+}
+
+async function benchPostgres(
+  adminUrl: string,
+  file: string,
+  rows: number,
+): Promise<BatchImportFigures> {
+  const name = `sipops_bench_${randomBytes(4).toString('hex')}`;
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  try {
+    const handle = await openDatabase({ url: url.toString(), maxConnections: 2 });
+    try {
+      await applyMigrations(handle.db);
+      await seed(handle.db);
+      const imported = await importInto(handle.db, file, rows);
+      const sql = postgres(url.toString(), { max: 1, onnotice: () => {} });
+      try {
+        await sql.unsafe(BARE_TABLE);
+        const started = performance.now();
+        await pipeline(createReadStream(file), await sql.unsafe(COPY_SQL).writable());
+        const copyMs = performance.now() - started;
+        const [count] = await sql`select count(*)::int as n from bare_accounts`;
+        if (count?.n !== rows) throw new Error(`COPY loaded ${count?.n} rows, not ${rows}`);
+        return figures('postgres', rows, imported, copyMs);
+      } finally {
+        await sql.end();
+      }
+    } finally {
+      await handle.close();
+    }
+  } finally {
+    await admin.unsafe(`drop database if exists ${name} with (force)`);
+    await admin.end();
+  }
+}
+
+async function benchPglite(file: string, rows: number): Promise<BatchImportFigures> {
+  const client = await PGlite.create();
+  try {
+    const db = drizzlePglite({ client, schema }) as unknown as Database;
+    await applyMigrations(db);
+    await seed(db);
+    const imported = await importInto(db, file, rows);
+    await client.exec(BARE_TABLE);
+    const started = performance.now();
+    await client.query(COPY_SQL.replace('from stdin', "from '/dev/blob'"), [], {
+      blob: new Blob([readFileSync(file)]),
+    });
+    const copyMs = performance.now() - started;
+    return figures('pglite', rows, imported, copyMs);
+  } finally {
+    await client.close();
+  }
+}
+
+function figures(
+  database: BatchImportFigures['database'],
+  rows: number,
+  imported: { ms: number; peakRssMb: number; rssRiseMb: number },
+  copyMs: number,
+): BatchImportFigures {
+  return {
+    database,
+    rows,
+    importMs: imported.ms,
+    copyMs,
+    ratio: imported.ms / copyMs,
+    peakRssMb: imported.peakRssMb,
+    rssRiseMb: imported.rssRiseMb,
+  };
+}
+
+export function formatFigures(f: BatchImportFigures): string {
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+  return [
+    `${f.database}: import of ${f.rows} rows ${seconds(f.importMs)} (${Math.round(f.rows / (f.importMs / 1000))} rows/s)`,
+    `  peak RSS during the import ${f.peakRssMb.toFixed(0)} MB (+${f.rssRiseMb.toFixed(0)} MB over the start)`,
+    `  COPY of the same CSV into a bare table ${seconds(f.copyMs)}`,
+    `  ratio import / COPY ${f.ratio.toFixed(1)}x (goal: at most 3x, under 300 MB)`,
+  ].join('\n');
+}
+
+export async function benchBatchImport(
+  options: BatchImportBenchOptions = {},
+): Promise<BatchImportFigures[]> {
+  const rows = options.rows ?? 100_000;
+  const log = options.log ?? ((line: string) => console.log(line));
+  const folder = mkdtempSync(join(tmpdir(), 'sipops-bench-'));
+  const file = join(folder, 'accounts.csv');
+  try {
+    await writeCsv(file, rows);
+    log(
+      `batch import: ${rows} generated rows (half wizard PGSM, a quarter plain PGSM, a quarter SNOM with rules)`,
+    );
+    const results: BatchImportFigures[] = [];
+    const pg = await benchPostgres(options.adminUrl ?? DEFAULT_ADMIN_URL, file, rows);
+    log(formatFigures(pg));
+    results.push(pg);
+    if (options.isPgliteIncluded) {
+      const lite = await benchPglite(file, rows);
+      log(formatFigures(lite));
+      results.push(lite);
+    }
+    log(`  process peak RSS (whole run) ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+    return results;
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,220 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Database } from '@sipops/db/client';
+import { accounts, auditLog, batchImports, outbox, virtualNumbers } from '@sipops/db/schema';
+import { createTestDatabase, type TestDatabase, testDatabaseKinds } from '@sipops/db/testing';
+import { formatCsvLine } from '@sipops/shared/batch/csv-format';
+import { systemClock } from '@sipops/shared/deps';
+import { createGroup, createGroupSchema } from '@sipops/shared/use-cases/create-group';
+import { createProfile } from '@sipops/shared/use-cases/create-profile';
+import { createProfileSchema } from '@sipops/shared/use-cases/profile-schemas';
+import { parseInput } from '@sipops/shared/validation';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withEmbeddedRuntime } from './embedded.ts';
+import { baseEnv, embeddedEnv, REPO_ROOT, runSip } from './sip.ts';
+
+const MAIN = join(REPO_ROOT, 'bot/src/terminal/main.ts');
+const KILLED_FILE_ROWS = 15_000;
+const folder = mkdtempSync(join(tmpdir(), 'sipops-batch-'));
+
+function writeCsv(name: string, header: string[], rows: string[][]): string {
+  const path = join(folder, name);
+  writeFileSync(path, formatCsvLine(header) + rows.map((row) => formatCsvLine(row)).join(''));
+  return path;
+}
+
+const HEADER = ['way', 'group', 'number', 'type', 'password', 'username', 'deny', 'permit'];
+const GOOD_FILE = writeCsv('good.csv', HEADER, [
+  ['wizard', 'north', '+39 347 555 0001', '', '', '', '', ''],
+  ['wizard', 'north', '+39 347 555 0002', '', '', '', '', ''],
+  ['plain', 'Acme, "East"', '+39 347 555 0003', 'pgsm', 'Secret-pass-1', 'anna.t', '', ''],
+  ['plain', 'Acme, "East"', '5001', 'snom', 'Secret-pass-2', '', '0.0.0.0/0', '10.0.0.1;10.0.0.2'],
+]);
+const BAD_FILE = writeCsv('bad.csv', HEADER, [
+  ['wizard', 'north', '+39 347 555 0101', '', '', '', '', ''],
+  ['plain', 'north', '+39 12', 'pgsm', 'Secret-pass-1', '', '', ''],
+  ['wizard', 'nowhere', '+39 347 555 0101', '', '', '', '', ''],
+]);
+const KILLED_FILE = writeCsv(
+  'large.csv',
+  ['way', 'group', 'number'],
+  Array.from({ length: KILLED_FILE_ROWS }, (_, i) => [
+    'wizard',
+    'north',
+    `+39 348 ${String(1_000_000 + i)}`,
+  ]),
+);
+
+/** Groups and profiles set up straight in the database: the commands under test are import and export. */
+async function seed(db: Database): Promise<void> {
+  const deps = { db, clock: systemClock, secretKey: randomBytes(32) };
+  await createProfile(
+    deps,
+    'test:setup',
+    parseInput(createProfileSchema, { name: 'standard', sipHost: 'sip.example.com' }),
+  );
+  for (const group of [{ name: 'north', profile: 'standard' }, { name: 'Acme, "East"' }])
+    await createGroup(deps, 'test:setup', parseInput(createGroupSchema, group));
+}
+
+async function counts(db: Database) {
+  return {
+    accounts: await db.$count(accounts),
+    virtualNumbers: await db.$count(virtualNumbers),
+    auditLog: await db.$count(auditLog),
+    outbox: await db.$count(outbox),
+    batchImports: await db.$count(batchImports),
+  };
+}
+
+/** A sipops installation: its environment and a way to read its database. */
+type Installation = {
+  env: Record<string, string>;
+  read<T>(use: (db: Database) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+};
+
+async function install(kind: 'pglite' | 'postgres', secretKey: string): Promise<Installation> {
+  if (kind === 'postgres') {
+    const database: TestDatabase = await createTestDatabase('postgres');
+    await seed(database.db);
+    return {
+      env: { DATABASE_URL: database.url ?? '', SIPOPS_SECRET_KEY: secretKey },
+      read: (use) => use(database.db),
+      close: () => database.close(),
+    };
+  }
+  const env = { ...embeddedEnv(), SIPOPS_SECRET_KEY: secretKey };
+  await withEmbeddedRuntime(env, seed);
+  return { env, read: (use) => withEmbeddedRuntime(env, use), close: async () => {} };
+}
+
+/** Starts `import` on the large file and SIGKILLs it once it has written part of the accounts. */
+function killMidImport(env: Record<string, string>): Promise<{ stderr: string; signal: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', MAIN, 'import', KILLED_FILE, '--progress'],
+      { cwd: REPO_ROOT, env: { ...baseEnv(), ...env }, stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    let stderr = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => {
+      stderr += chunk;
+      const written = /importing: (\d+) rows/g;
+      for (const match of stderr.matchAll(written)) {
+        const rows = Number(match[1]);
+        if (rows > 0 && rows < KILLED_FILE_ROWS) child.kill('SIGKILL');
+      }
+    });
+    child.on('error', reject);
+    child.on('exit', (_code, signal) => {
+      clearTimeout(timer);
+      resolve({ stderr, signal: String(signal) });
+    });
+  });
+}
+
+// The databases side by side (each command is a fresh Node process, seconds each on a busy
+// machine), the steps of each one in order.
+describe.concurrent.each(testDatabaseKinds())(
+  'npm run sip import and export on %s',
+  { timeout: 120_000 },
+  (kind) => {
+    const secretKey = randomBytes(32).toString('hex');
+    let site: Installation;
+    /** A second installation with the same key, left empty for the round trip. */
+    let empty: Installation;
+    const sip = (...args: string[]) => runSip(args, site.env);
+
+    beforeAll(async () => {
+      [site, empty] = await Promise.all([install(kind, secretKey), install(kind, secretKey)]);
+    }, 120_000);
+    afterAll(async () => {
+      await Promise.all([site?.close(), empty?.close()]);
+    });
+
+    it.sequential('refuses a file with errors: every error with its line and column, nothing written', async () => {
+      const result = await sip('import', BAD_FILE, '--json');
+      expect(result.code, result.stderr).toBe(1);
+      expect(JSON.parse(result.stdout)).toEqual({
+        errors: [
+          {
+            line: 3,
+            column: 'number',
+            value: '+39 12',
+            message: 'is not a valid international number (too short)',
+          },
+          {
+            line: 4,
+            column: 'group',
+            value: 'nowhere',
+            message: 'no group named "nowhere"',
+          },
+        ],
+      });
+      expect(result.stderr).toMatch(/^error: line 3, number "\+39 12": is not a valid/m);
+      expect(result.stderr).toMatch(/nothing imported: 2 error\(s\) in 3 row\(s\)/);
+      expect((await site.read(counts)).accounts).toBe(0);
+    });
+
+    it.sequential('checks without writing (--dry-run), and refuses --send-sms while no SMS sender is wired', async () => {
+      const dry = await sip('import', GOOD_FILE, '--dry-run');
+      expect(dry.code, dry.stderr).toBe(0);
+      expect(dry.stdout).toMatch(/^4 account\(s\) would be imported, nothing written/);
+      expect(dry.stdout).toMatch(/PGSM 3, SNOM 1; wizard 2, plain 2/);
+      const sms = await sip('import', GOOD_FILE, '--send-sms');
+      expect(sms.code).toBe(1);
+      expect(sms.stderr).toMatch(/activation SMS is not available yet/);
+      expect(await site.read(counts)).toMatchObject({ accounts: 0, batchImports: 0 });
+    });
+
+    it.sequential('imports a file once: {"imported": n}, then says it was imported already', async () => {
+      const first = await sip('import', GOOD_FILE, '--json');
+      expect(first.code, first.stderr).toBe(0);
+      expect(JSON.parse(first.stdout)).toEqual({ imported: 4 });
+      const again = await sip('import', GOOD_FILE);
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stdout).toMatch(
+        /^already imported at .* by terminal:.*: 4 account\(s\), nothing done/,
+      );
+      expect(await site.read(counts)).toMatchObject({
+        accounts: 4,
+        virtualNumbers: 4,
+        batchImports: 1,
+      });
+    });
+
+    it.sequential('exports CSV that, imported into an empty installation with the same key, exports the same bytes', async () => {
+      const exported = await sip('export');
+      expect(exported.code, exported.stderr).toBe(0);
+      const lines = exported.stdout.trimEnd().split('\n');
+      expect(lines).toHaveLength(5);
+      expect(exported.stdout).toMatch(/^"Acme, ""East""",anna\.t,plain,pgsm,\+393475550003,/m);
+      expect(exported.stdout).not.toMatch(/Secret-pass/);
+      const north = await sip('export', '--group', 'north', '--status', 'created');
+      expect(north.stdout.trimEnd().split('\n')).toHaveLength(3);
+
+      const copy = join(folder, `export-${kind}.csv`);
+      writeFileSync(copy, exported.stdout);
+      const imported = await runSip(['import', copy, '--json'], empty.env);
+      expect(imported.code, imported.stderr).toBe(0);
+      expect(JSON.parse(imported.stdout)).toEqual({ imported: 4 });
+      const again = await runSip(['export'], empty.env);
+      expect(again.stdout).toBe(exported.stdout);
+    });
+
+    it.sequential('leaves nothing of a file whose import is killed midway', async () => {
+      const before = await site.read(counts);
+      const killed = await killMidImport(site.env);
+      expect(killed.signal).toBe('SIGKILL');
+      expect(killed.stderr).toMatch(/importing: [1-9]\d* rows/);
+      expect(killed.stderr).not.toMatch(/importing: 15000 rows/);
+      expect(await site.read(counts)).toEqual(before);
+    });
+  },
+);
