@@ -11,6 +11,7 @@ import {
   buildWizardModal,
   type FormChoices,
 } from './views/account-forms.ts';
+import { buildBatchModal } from './views/batch.ts';
 import { buildNoticeModal } from './views/blocks.ts';
 import { buildGroupModal, buildProfileModal } from './views/setup-forms.ts';
 
@@ -88,5 +89,14 @@ export function openProfileForm(interaction: Interaction, name: string | undefin
       profile,
       encodeMetadata({ responseUrl: interaction.responseUrl, subject: profile.name }),
     );
+  });
+}
+
+/** The batch modal needs nothing loaded: it opens with the trigger id straight away. */
+export async function openBatchForm(interaction: Interaction): Promise<void> {
+  if (!interaction.triggerId) throw new Error('no trigger id to open a modal with');
+  await interaction.client.views.open({
+    trigger_id: interaction.triggerId,
+    view: buildBatchModal(encodeMetadata({ responseUrl: interaction.responseUrl })),
   });
 }

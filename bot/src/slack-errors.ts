@@ -77,6 +77,10 @@ const SLACK_API_MESSAGES: Record<string, string> = {
   not_in_channel: 'The bot is not in this channel: invite it with `/invite @sipops`, then retry.',
   channel_not_found:
     'The bot cannot see this channel: invite it with `/invite @sipops`, then retry.',
+  file_not_found: 'Slack no longer has that file (deleted?): upload it again with `/sip batch`.',
+  file_deleted: 'That file was deleted in Slack: upload it again with `/sip batch`.',
+  missing_scope:
+    'The Slack app lacks a permission (files:read or files:write): an admin reinstalls it from `bot/manifest.json`.',
 };
 
 /** The error code Slack's Web API answered with (`expired_trigger_id`), if that is what it is. */

@@ -62,6 +62,8 @@ export type FakeSlack = {
   violations: string[];
   /** A file for files.info, downloadable at its `url_private_download` with the bot token. */
   addFile(name: string, content: string | Buffer, mimetype?: string): FakeFile;
+  /** A file added, or uploaded by the bot (files.uploadV2: its content and where it was shared). */
+  file(id: string): (FakeFile & { channel?: string }) | undefined;
   /** A `response_url` served by the fake: posts to it are recorded as method `response_url`. */
   responseUrl(id?: string): string;
   /** Forgets calls, scripts, history, views, trigger ids, files and violations. */
@@ -107,6 +109,7 @@ const JSON_FIELDS = new Set([
   'metadata',
   'unfurls',
   'user_auth_blocks',
+  'files',
 ]);
 const MESSAGE_MAX_BLOCKS = 50;
 const VIEW_MAX_BLOCKS = 100;
@@ -133,7 +136,9 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const channels = new Map<string, PostedMessage[]>();
   const views = new Map<string, StoredView>();
   const usedTriggers = new Set<string>();
-  const files = new Map<string, FakeFile>();
+  const files = new Map<string, FakeFile & { channel?: string }>();
+  /** Files of files.getUploadURLExternal: uploaded to their URL, then completed. */
+  const uploads = new Map<string, FakeFile & { isUploaded: boolean }>();
   const hanging = new Set<ServerResponse>();
   const sockets = new Set<Socket>();
   let counter = 0;
@@ -166,9 +171,25 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     const raw = await readBody(req);
     if (req.method === 'GET' && path.startsWith('/files/')) {
       const file = files.get(path.split('/')[2] ?? '');
+      // Recorded like a response URL, so a test can tell whether (and how) a file was fetched.
+      calls.push({
+        method: 'file_download',
+        body: { file: file?.id },
+        headers: req.headers,
+        at: now(),
+      });
       if (!file) return send(res, 404, { ok: false, error: 'file_not_found' });
       res.writeHead(200, { 'content-type': file.mimetype });
       res.end(file.content);
+      return;
+    }
+    if (req.method === 'POST' && path.startsWith('/upload/')) {
+      const upload = uploads.get(path.split('/')[2] ?? '');
+      if (!upload) return send(res, 404, { ok: false, error: 'file_not_found' });
+      upload.content = await uploadedContent(raw, req.headers['content-type']);
+      upload.isUploaded = true;
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end(`OK - ${upload.content.length}`);
       return;
     }
     const body = parseBody(raw, req.headers['content-type']);
@@ -368,6 +389,33 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
           },
         });
       }
+      case 'files.getUploadURLExternal': {
+        if (!str('filename')) return fail('invalid_arguments');
+        if (!(Number(body.length) > 0)) return fail('invalid_arguments');
+        const id = nextId('F');
+        const name = str('filename');
+        uploads.set(id, { id, name, content: '', mimetype: 'text/csv', isUploaded: false });
+        return ok({ upload_url: `${origin}/upload/${id}`, file_id: id });
+      }
+      case 'files.completeUploadExternal': {
+        const list = Array.isArray(body.files)
+          ? (body.files as { id?: string; title?: string }[])
+          : [];
+        if (list.length === 0) return fail('invalid_arguments');
+        const done: Record<string, unknown>[] = [];
+        for (const item of list) {
+          const upload = uploads.get(item.id ?? '');
+          if (!upload?.isUploaded) return fail('file_not_found');
+          uploads.delete(upload.id);
+          const { isUploaded: _uploaded, ...file } = upload;
+          files.set(file.id, {
+            ...file,
+            ...(str('channel_id') ? { channel: str('channel_id') } : {}),
+          });
+          done.push({ ...fileInfo(file), title: item.title ?? file.name });
+        }
+        return ok({ files: done });
+      }
       case 'files.info': {
         const file = files.get(str('file'));
         if (!file) return fail('file_not_found');
@@ -474,6 +522,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       files.set(file.id, file);
       return file;
     },
+    file: (id) => files.get(id),
     responseUrl: (id = nextId('R')) => `${origin}/response/${id}`,
     reset() {
       calls.length = 0;
@@ -484,6 +533,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       views.clear();
       usedTriggers.clear();
       files.clear();
+      uploads.clear();
       for (const res of hanging) res.destroy();
     },
     async close() {
@@ -497,6 +547,14 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
 function send(res: ServerResponse, status: number, json: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify(json));
+}
+
+/** The bytes posted to an upload URL: raw, or the file part of a multipart form (as web-api sends). */
+async function uploadedContent(raw: string, contentType: string | undefined): Promise<Buffer> {
+  if (!contentType?.startsWith('multipart/form-data')) return Buffer.from(raw, 'utf8');
+  const form = await new Response(raw, { headers: { 'content-type': contentType } }).formData();
+  const part = [...form.values()].find((value) => typeof value !== 'string');
+  return part ? Buffer.from(await part.arrayBuffer()) : Buffer.alloc(0);
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

@@ -10,6 +10,7 @@ import { DeliveryLedger } from '../delivery-ledger.ts';
 import { CARD_ACTIONS } from '../views/account-card.ts';
 import { ACCOUNT_FORMS } from '../views/account-forms.ts';
 import { PAGE_ACTIONS } from '../views/account-list.ts';
+import { BATCH_ACTIONS, BATCH_FORM } from '../views/batch.ts';
 import { SETUP_FORMS } from '../views/setup-forms.ts';
 import { SETUP_ACTIONS } from '../views/setup-lists.ts';
 import {
@@ -22,6 +23,7 @@ import {
 } from './actions/account-buttons.ts';
 import { openAccountButton, pageButton } from './actions/account-pages.ts';
 import { accountTypeChanged } from './actions/account-type.ts';
+import { batchImportButton } from './actions/batch-import.ts';
 import { editProfileButton, newGroupButton, newProfileButton } from './actions/setup-buttons.ts';
 import { sipCommand } from './commands/sip.ts';
 import { appHomeOpened } from './events/app-home-opened.ts';
@@ -31,6 +33,7 @@ import {
   editAccountSubmitted,
   wizardSubmitted,
 } from './views/account-forms.ts';
+import { batchSubmitted } from './views/batch-form.ts';
 import { groupSubmitted, profileEditSubmitted, profileSubmitted } from './views/setup-forms.ts';
 
 type Button = BlockAction<ButtonAction>;
@@ -58,6 +61,7 @@ export function registerListeners(app: App, context: BotContext): void {
   app.action<Button>(startsWith(SETUP_ACTIONS.editProfile), (args) =>
     editProfileButton(args, context),
   );
+  app.action<Button>(BATCH_ACTIONS.import, (args) => batchImportButton(args, context));
   app.action<BlockAction<RadioButtonsAction>>({ block_id: 'type', action_id: 'type' }, (args) =>
     accountTypeChanged(args, context),
   );
@@ -65,6 +69,7 @@ export function registerListeners(app: App, context: BotContext): void {
   app.view<ViewSubmitAction>(ACCOUNT_FORMS.create, (args) => createAccountSubmitted(args, context));
   app.view<ViewSubmitAction>(ACCOUNT_FORMS.wizard, (args) => wizardSubmitted(args, context));
   app.view<ViewSubmitAction>(ACCOUNT_FORMS.edit, (args) => editAccountSubmitted(args, context));
+  app.view<ViewSubmitAction>(BATCH_FORM, (args) => batchSubmitted(args, context));
   app.view<ViewSubmitAction>(SETUP_FORMS.group, (args) => groupSubmitted(args, context));
   app.view<ViewSubmitAction>(SETUP_FORMS.profileCreate, (args) => profileSubmitted(args, context));
   app.view<ViewSubmitAction>(SETUP_FORMS.profileEdit, (args) =>

@@ -1,6 +1,7 @@
 import { testDatabaseKinds } from '@sipops/db/testing';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { type SlackHarness, startSlackHarness } from './slack-harness.ts';
+import { batchTests } from './suites/batch.ts';
 import { cardButtonTests } from './suites/card-buttons.ts';
 import { deliveryTests } from './suites/deliveries.ts';
 import { modalTests } from './suites/modals.ts';
@@ -24,4 +25,5 @@ describe.each(testDatabaseKinds())('the Slack bot on %s', (kind) => {
   cardButtonTests(() => h);
   roleTests(() => h);
   deliveryTests(() => h);
+  batchTests(() => h);
 });

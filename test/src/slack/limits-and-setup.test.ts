@@ -7,11 +7,18 @@ import {
   type FormChoices,
 } from '@sipops/bot/views/account-forms';
 import { ACCOUNTS_PER_PAGE, buildAccountPage } from '@sipops/bot/views/account-list';
+import {
+  buildBatchErrors,
+  buildBatchModal,
+  buildBatchPreview,
+  buildImportResult,
+} from '@sipops/bot/views/batch';
 import { buildHelp } from '@sipops/bot/views/help';
 import { buildRoleList } from '@sipops/bot/views/roles';
 import { buildGroupModal, buildProfileModal } from '@sipops/bot/views/setup-forms';
 import { buildGroupList, buildProfileList } from '@sipops/bot/views/setup-lists';
 import type { AccountView } from '@sipops/shared/account-view';
+import type { BatchSummary } from '@sipops/shared/batch/check-batch';
 import type { ActivationDeps } from '@sipops/shared/deps';
 import { ConfigError } from '@sipops/shared/runtime-config';
 import type { ProfileView } from '@sipops/shared/use-cases/profile-view';
@@ -137,6 +144,48 @@ describe('Slack views stay within Block Kit limits', () => {
     );
   });
 
+  it('a batch preview, its errors and its result, with long names and many errors', () => {
+    const summary: BatchSummary = {
+      rows: 100_000,
+      accounts: 99_000,
+      byType: { pgsm: 50_000, snom: 49_000 },
+      byWay: { wizard: 60_000, plain: 39_000 },
+      byGroup: Array.from({ length: 300 }, (_, i) => ({
+        group: `${'g'.repeat(80)}${i}`,
+        accounts: 330,
+      })),
+      activationSmsRows: 60_000,
+      smsToQueue: 0,
+      sample: Array.from({ length: 10 }, (_, i) => ({
+        line: i + 2,
+        way: 'plain' as const,
+        type: 'pgsm' as const,
+        group: 'g'.repeat(200),
+        username: `${LONG}${i}`,
+        number: '+393471234567',
+        secondaryNumber: '+393477654321',
+        profile: 'p'.repeat(100),
+        enabled: true,
+      })),
+      errors: Array.from({ length: 1000 }, (_, i) => ({
+        line: i + 2,
+        column: 'number',
+        value: 'v'.repeat(300),
+        message: 'is not a valid international number',
+      })),
+      errorCount: 1000,
+    };
+    const name = `${'n'.repeat(3000)}.csv`;
+    for (const message of [
+      buildBatchPreview(summary, { fileId: 'F0123', sha256: 'a'.repeat(64), name }),
+      buildBatchErrors(name, { ...summary, errorCount: 5000 }, 'uploaded'),
+      buildBatchErrors(name, summary, 'failed', true),
+      buildImportResult(name, { outcome: 'imported', imported: 99_000, summary, who: 'U1' }),
+    ])
+      expect(messageErrors(message)).toEqual([]);
+    expect(checkView(buildBatchModal('{}'))).toEqual([]);
+  });
+
   it.each([
     ['few', 3, 3],
     ['more than a select holds', 150, 150],
@@ -184,7 +233,16 @@ describe('bot/manifest.json', () => {
     expect(manifest.features.app_home.home_tab_enabled).toBe(true);
     expect(manifest.oauth_config.scopes.bot.sort()).toEqual(
       // History scopes let the notifier look for a post before repeating it after a timeout.
-      ['channels:history', 'chat:write', 'chat:write.public', 'commands', 'files:read', 'groups:history', 'users:read'].sort(),
+      [
+        'channels:history',
+        'chat:write',
+        'chat:write.public',
+        'commands',
+        'files:read',
+        'files:write',
+        'groups:history',
+        'users:read',
+      ].sort(),
     );
   });
 });

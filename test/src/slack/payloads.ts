@@ -66,6 +66,8 @@ export function buttonPress(input: {
   blockId?: string;
   teamId?: string;
   triggerId?: string;
+  /** The message the button is on (default: an ephemeral one in C0SUPPORT). */
+  message?: { channel: string; ts: string };
 }): Encoded {
   return interactive({
     type: 'block_actions',
@@ -74,9 +76,9 @@ export function buttonPress(input: {
     token: 'legacy-token',
     container: {
       type: 'message',
-      message_ts: '1700000000.000100',
-      channel_id: 'C0SUPPORT',
-      is_ephemeral: true,
+      message_ts: input.message?.ts ?? '1700000000.000100',
+      channel_id: input.message?.channel ?? 'C0SUPPORT',
+      is_ephemeral: input.message === undefined,
     },
     trigger_id: input.triggerId ?? triggerId(),
     team: { id: input.teamId ?? TEAM, domain: 'fake' },
@@ -139,6 +141,16 @@ function stateValue(element: Element, value: unknown): Record<string, unknown> {
             : value === true
               ? options.slice(0, 1)
               : [],
+      };
+    case 'file_input':
+      // Slack gives the uploaded files' details; the bot reads their id and name.
+      return {
+        type: element.type,
+        files: ((value as { id: string; name: string }[] | undefined) ?? []).map((file) => ({
+          ...file,
+          title: file.name,
+          filetype: 'csv',
+        })),
       };
     case 'conversations_select':
       return { type: element.type, selected_conversation: value ?? null };

@@ -7,7 +7,7 @@ import { listRoles } from '@sipops/shared/use-cases/list-roles';
 import { revokeRole } from '@sipops/shared/use-cases/revoke-role';
 import { parseInput } from '@sipops/shared/validation';
 import { actorOf } from '../../bot-context.ts';
-import { openGroupForm, openProfileForm } from '../../open-forms.ts';
+import { openBatchForm, openGroupForm, openProfileForm } from '../../open-forms.ts';
 import { parseUserMention } from '../../sip-line.ts';
 import { CommandUsageError } from '../../slack-errors.ts';
 import { type Interaction, reply } from '../../slack-io.ts';
@@ -102,8 +102,7 @@ export async function runRole(interaction: Interaction, args: string[]): Promise
   await reply(interaction, buildRoleChange(userId, change));
 }
 
-export async function runBatch(interaction: Interaction): Promise<void> {
-  await reply(interaction, {
-    text: 'Importing accounts from a CSV file in Slack comes with the batch import feature. Until then, import it from a terminal: `npm run sip -- import <file.csv>` (every row is checked before anything is written).',
-  });
+/** `/sip batch`: the modal opens at once; the file is checked after it is submitted. */
+export function runBatch(interaction: Interaction): Promise<void> {
+  return openBatchForm(interaction);
 }

@@ -32,7 +32,7 @@ const SUBCOMMANDS: { text: string; needs: Role; opensModal?: boolean }[] = [
   { text: 'delete {account}', needs: 'support' },
   { text: 'revoke-keys {account}', needs: 'support' },
   { text: 'activate {account}', needs: 'support' },
-  { text: 'batch', needs: 'support' },
+  { text: 'batch', needs: 'support', opensModal: true },
   { text: 'groups new', needs: 'admin', opensModal: true },
   { text: 'profiles new', needs: 'admin', opensModal: true },
   { text: 'profiles edit standard', needs: 'admin', opensModal: true },

@@ -260,12 +260,6 @@ export function subcommandTests(harness: () => SlackHarness): void {
       expect(await snapshot(h.deps)).toEqual(before);
     });
 
-    it('points batch at the terminal import until the batch feature', async () => {
-      expect(replyOf(await h.command(USERS.support, 'batch')).read).toContain(
-        'npm run sip -- import',
-      );
-    });
-
     it('lists groups and profiles, with the admin buttons only for admins', async () => {
       const groups = replyOf(await h.command(USERS.manager, 'groups'));
       expect(groups.read).toContain('*acme* · profile standard');

@@ -1,0 +1,178 @@
+import { type BatchSummary, checkBatch } from '@sipops/shared/batch/check-batch';
+import { formatErrorsCsv } from '@sipops/shared/batch/csv-format';
+import type { SlackUser } from '@sipops/shared/role-schemas';
+import { importAccounts } from '@sipops/shared/use-cases/import-accounts';
+import type { WebClient } from '@slack/web-api';
+import {
+  downloadFile,
+  expectDigest,
+  hashChunks,
+  readFileInfo,
+  StatusMessage,
+  uploadCsv,
+} from './batch-file.ts';
+import { actorOf, type BotContext } from './bot-context.ts';
+import { describeFailure } from './slack-errors.ts';
+import { postToUser } from './slack-io.ts';
+import {
+  buildBatchErrors,
+  buildBatchFailure,
+  buildBatchPreview,
+  buildBatchProgress,
+  buildFileTooLarge,
+  buildImportResult,
+  type ErrorsFile,
+  type ImportButton,
+  MAX_SLACK_FILE_BYTES,
+} from './views/batch.ts';
+import type { SlackMessage } from './views/blocks.ts';
+
+/**
+ * The activation SMS of imported wizard rows: no function queues them yet (the SMS work exposes
+ * none), so Slack imports never ask for them and the modal has no such checkbox.
+ */
+const IS_SMS_REQUESTED = false;
+
+export type BatchIo = { client: WebClient; context: BotContext; who: SlackUser };
+
+/** What the modal was given: a file Slack holds, or pasted text (uploaded first, then the same). */
+export type BatchInput = { fileId: string; name: string } | { pasted: string };
+
+/** The import id of a previewed file: a retried or double-clicked Import imports once. */
+export const importIdOf = (button: Pick<ImportButton, 'fileId' | 'sha256'>) =>
+  `slack:${button.fileId}:${button.sha256}`;
+
+/** Tells the user in the status message, or in a new one when that cannot be edited. */
+async function tell(io: BatchIo, status: StatusMessage | undefined, message: SlackMessage) {
+  try {
+    if (status) {
+      await status.show(message);
+      return;
+    }
+  } catch (error) {
+    io.context.logger.warn('sipops slack: could not update a batch message', error);
+  }
+  try {
+    await postToUser(io, undefined, message);
+  } catch (error) {
+    io.context.logger.error('sipops slack: could not tell the user about a batch', error);
+  }
+}
+
+/**
+ * After the modal closed: the file is checked as it downloads, with a progress message in the
+ * user's direct messages that becomes the preview (with the Import button) or the errors.
+ */
+export async function previewBatch(io: BatchIo, input: BatchInput): Promise<void> {
+  const name = 'pasted' in input ? 'the pasted list' : input.name;
+  let status: StatusMessage | undefined;
+  try {
+    status = await StatusMessage.post(
+      io.client,
+      io.context,
+      io.who.userId,
+      buildBatchProgress(name, undefined),
+    );
+    const fileId =
+      'pasted' in input
+        ? await uploadCsv(io.client, { filename: 'pasted.csv', content: input.pasted })
+        : input.fileId;
+    const file = await readFileInfo(io.client, fileId);
+    if (file.size > MAX_SLACK_FILE_BYTES) {
+      await tell(io, status, buildFileTooLarge(file.name, file.size));
+      return;
+    }
+    const shown = 'pasted' in input ? name : file.name;
+    const source = hashChunks(downloadFile(io.client, file));
+    const progress = status;
+    const summary = await checkBatch(
+      io.context.deps,
+      { source: source.chunks, isSmsRequested: IS_SMS_REQUESTED },
+      { onProgress: (p) => progress.progress(buildBatchProgress(shown, p)) },
+    );
+    if (summary.errorCount > 0) {
+      await showErrors(io, status, shown, summary, false);
+      return;
+    }
+    await tell(
+      io,
+      status,
+      buildBatchPreview(summary, { fileId: file.id, sha256: source.digest(), name: shown }),
+    );
+  } catch (error) {
+    await tell(io, status, buildBatchFailure(name, describeFailure(error, io.context.logger).text));
+  }
+}
+
+/** The errors, with all that were kept in a CSV shared below the message. */
+async function showErrors(
+  io: BatchIo,
+  status: StatusMessage,
+  name: string,
+  summary: BatchSummary,
+  isImport: boolean,
+): Promise<void> {
+  let errorsFile: ErrorsFile = 'none';
+  if (summary.errorCount > 1) {
+    try {
+      await uploadCsv(io.client, {
+        filename: `${name.replace(/\.csv$/i, '').replace(/[^\w.-]+/g, '-')}-errors.csv`,
+        content: formatErrorsCsv(summary.errors),
+        channel: status.channel,
+        title: `Errors of ${name}`,
+      });
+      errorsFile = 'uploaded';
+    } catch (error) {
+      io.context.logger.warn('sipops slack: could not upload the error CSV', error);
+      errorsFile = 'failed';
+    }
+  }
+  await tell(io, status, buildBatchErrors(name, summary, errorsFile, isImport));
+}
+
+/**
+ * The Import button: the previewed file imported in one transaction, once per import id, its
+ * bytes checked against the preview's; the preview message shows the progress, then the result.
+ */
+export async function importBatch(
+  io: BatchIo,
+  status: StatusMessage,
+  button: ImportButton,
+): Promise<void> {
+  const { context } = io;
+  const importId = importIdOf(button);
+  try {
+    await status.show(buildBatchProgress(button.name, { phase: 'importing', rows: 0 }));
+    // One at a time per import: a double click waits for the first, then finds it done.
+    const result = await context.accountQueue.run(`batch:${importId}`, () => {
+      async function* source() {
+        const file = await readFileInfo(io.client, button.fileId);
+        yield* expectDigest(downloadFile(io.client, file), button.sha256);
+      }
+      return importAccounts(
+        context.deps,
+        actorOf(io.who),
+        { source: source(), importId, isSmsRequested: IS_SMS_REQUESTED },
+        { onProgress: (p) => status.progress(buildBatchProgress(button.name, p)) },
+      );
+    });
+    if (result.outcome === 'refused') {
+      await showErrors(io, status, button.name, result.summary, true);
+      return;
+    }
+    await tell(
+      io,
+      status,
+      buildImportResult(
+        button.name,
+        result.outcome === 'imported' ? { ...result, who: io.who.userId } : result,
+      ),
+    );
+  } catch (error) {
+    await tell(
+      io,
+      status,
+      buildBatchFailure(button.name, describeFailure(error, context.logger).text),
+    );
+  }
+}

@@ -1,0 +1,212 @@
+import type { BatchProgress, BatchSummary } from '@sipops/shared/batch/check-batch';
+import { type BatchError, describeBatchError } from '@sipops/shared/batch/csv-format';
+import type { KnownBlock, ModalView } from '@slack/types';
+import {
+  confirmDialog,
+  context,
+  escapeText,
+  LIMITS,
+  linesToSections,
+  modal,
+  plain,
+  type SlackMessage,
+  section,
+  truncate,
+} from './blocks.ts';
+import { input, textInput } from './form-elements.ts';
+
+export const BATCH_FORM = 'batch_form';
+export const BATCH_ACTIONS = { import: 'batch_import' } as const;
+/** Slack refuses uploads above this anyway; larger files are for the terminal. */
+export const MAX_SLACK_FILE_BYTES = 10 * 1024 * 1024;
+/** A paste box holds at most this (Slack's limit on a plain-text input). */
+export const MAX_PASTE_CHARS = 3000;
+const ERRORS_SHOWN = 15;
+const GROUPS_SHOWN = 20;
+
+const TERMINAL_IMPORT = 'npm run sip -- import <file.csv> --progress';
+
+/** `/sip batch`: a CSV file, or a few lines pasted. */
+export function buildBatchModal(privateMetadata: string): ModalView {
+  return modal(
+    'Import accounts',
+    [
+      section(
+        'One account a row, the header naming the columns (`way`, `group`, `number` are required; see the README). Every row is checked and previewed before anything is written.',
+      ),
+      input(
+        'file',
+        'CSV file',
+        { type: 'file_input', action_id: 'file', filetypes: ['csv'], max_files: 1 },
+        { optional: true, hint: `Up to 10 MB; larger files: \`${TERMINAL_IMPORT}\`.` },
+      ),
+      input(
+        'paste',
+        'Or paste a short list',
+        textInput('paste', {
+          multiline: true,
+          maxLength: MAX_PASTE_CHARS,
+          placeholder: 'way,group,number\nwizard,acme,+393331234567',
+        }),
+        { optional: true, hint: 'The header row first. Give a file or a list, not both.' },
+      ),
+    ],
+    { callbackId: BATCH_FORM, submit: 'Check', privateMetadata },
+  );
+}
+
+const rows = (n: number) => `${n.toLocaleString('en-US')} row${n === 1 ? '' : 's'}`;
+const accounts = (n: number) => `${n.toLocaleString('en-US')} account${n === 1 ? '' : 's'}`;
+
+export function buildBatchProgress(
+  name: string,
+  progress: BatchProgress | undefined,
+): SlackMessage {
+  const verb = progress?.phase === 'importing' ? 'Importing' : 'Checking';
+  const text = `:hourglass_flowing_sand: ${verb} ${escapeText(name)}…${progress ? ` ${rows(progress.rows)}` : ''}`;
+  return { text, blocks: [section(text)] };
+}
+
+export function buildFileTooLarge(name: string, bytes: number): SlackMessage {
+  const megabytes = (bytes / 1024 / 1024).toFixed(1);
+  const text = `:warning: ${escapeText(name)} is ${megabytes} MB: Slack takes files up to 10 MB. Import it from a terminal instead: \`${TERMINAL_IMPORT}\` (the same checks, all or nothing).`;
+  return { text, blocks: [section(text)] };
+}
+
+function countLines(summary: BatchSummary): string[] {
+  const lines = [
+    `*PGSM* ${summary.byType.pgsm} · *SNOM* ${summary.byType.snom} · *wizard* ${summary.byWay.wizard} · *plain* ${summary.byWay.plain}`,
+  ];
+  const groups = summary.byGroup.slice(0, GROUPS_SHOWN);
+  if (groups.length > 0) {
+    const more = summary.byGroup.length - groups.length;
+    lines.push(
+      `*Per group:* ${groups.map((g) => `${escapeText(g.group)} ${g.accounts}`).join(', ')}${more > 0 ? `, and ${more} more groups` : ''}`,
+    );
+  }
+  lines.push(
+    summary.smsToQueue > 0
+      ? `*Activation SMS queued:* ${summary.smsToQueue}`
+      : summary.activationSmsRows > 0
+        ? `*Activation SMS:* none queued by the import; send them from the account cards (${summary.activationSmsRows} wizard rows).`
+        : '*Activation SMS:* none',
+  );
+  return lines;
+}
+
+function sampleText(summary: BatchSummary): string {
+  const lines = summary.sample.map((row) =>
+    [
+      `${row.line}`,
+      row.way,
+      row.type,
+      row.group,
+      row.username ?? '(generated)',
+      row.number,
+      row.secondaryNumber ?? '',
+      row.profile ?? '',
+      row.enabled ? 'enabled' : 'disabled',
+    ]
+      .join(' · ')
+      .trim(),
+  );
+  // Inside a code block nothing is markup; only its fence must not appear.
+  const body = truncate(lines.join('\n').replace(/```/g, "'''"), LIMITS.sectionText - 40);
+  return `*First rows:*\n\`\`\`${body}\`\`\``;
+}
+
+export type ImportButton = { fileId: string; sha256: string; name: string };
+
+/** The checked file without errors: its counts, a sample and the Import button. */
+export function buildBatchPreview(summary: BatchSummary, button: ImportButton): SlackMessage {
+  const name = escapeText(button.name);
+  const text = `${name}: ${accounts(summary.accounts)} ready to import.`;
+  const blocks: KnownBlock[] = [
+    section(`:white_check_mark: *${text}*`),
+    section(countLines(summary).join('\n')),
+  ];
+  if (summary.sample.length > 0) blocks.push(section(sampleText(summary)));
+  if (summary.accounts > 0)
+    blocks.push({
+      type: 'actions',
+      block_id: 'batch',
+      elements: [
+        {
+          type: 'button',
+          action_id: BATCH_ACTIONS.import,
+          text: plain(`Import ${accounts(summary.accounts)}`, LIMITS.buttonText),
+          style: 'primary',
+          value: JSON.stringify({ ...button, name: truncate(button.name, 200) }),
+          confirm: confirmDialog(
+            'Import accounts?',
+            `Create ${accounts(summary.accounts)} from ${truncate(name, 100)}, all or nothing.`,
+            'Import',
+            'primary',
+          ),
+        },
+      ],
+    });
+  else blocks.push(context('The file holds no account: nothing to import.'));
+  return { text, blocks };
+}
+
+export type ErrorsFile = 'uploaded' | 'failed' | 'none';
+
+/** The checked file with errors: the first ones, how many in all, where to read the rest. */
+export function buildBatchErrors(
+  name: string,
+  summary: BatchSummary,
+  errorsFile: ErrorsFile,
+  isImport = false,
+): SlackMessage {
+  const where = escapeText(name);
+  const text = `${where}: ${summary.errorCount.toLocaleString('en-US')} error${summary.errorCount === 1 ? '' : 's'} in ${rows(summary.rows)}; nothing imported.`;
+  const lines = summary.errors
+    .slice(0, ERRORS_SHOWN)
+    .map((error: BatchError) => `• ${escapeText(describeBatchError(error))}`);
+  const hidden = summary.errorCount - Math.min(summary.errors.length, ERRORS_SHOWN);
+  const rest =
+    hidden <= 0
+      ? undefined
+      : errorsFile === 'uploaded'
+        ? summary.errors.length < summary.errorCount
+          ? `The first ${summary.errors.length} errors are in the CSV below (line, column, value, message); a terminal lists them all: \`npm run sip -- import <file.csv> --dry-run\`.`
+          : 'Every error is in the CSV below (line, column, value, message).'
+        : 'For the full list run `npm run sip -- import <file.csv> --dry-run` in a terminal.';
+  const blocks: KnownBlock[] = [
+    section(
+      `:x: *${text}*${isImport ? ' The file changed since its preview, or the database did.' : ''}`,
+    ),
+    ...linesToSections(lines, 5, (left) => `… and ${left} more`),
+  ];
+  if (rest) blocks.push(context(rest));
+  blocks.push(context('Fix the file and run `/sip batch` again.'));
+  return { text, blocks };
+}
+
+export function buildImportResult(
+  name: string,
+  result:
+    | { outcome: 'imported'; imported: number; summary: BatchSummary; who: string }
+    | { outcome: 'repeated'; imported: number; importedAt: Date; actor: string },
+): SlackMessage {
+  const where = escapeText(name);
+  if (result.outcome === 'repeated') {
+    const text = `${where} was already imported (${accounts(result.imported)}, ${result.importedAt.toISOString()} by ${escapeText(result.actor)}): nothing done this time.`;
+    return { text, blocks: [section(`:information_source: ${text}`)] };
+  }
+  const text = `Imported ${accounts(result.imported)} from ${where}.`;
+  return {
+    text,
+    blocks: [
+      section(`:white_check_mark: *${text}* By <@${result.who}>.`),
+      section(countLines(result.summary).join('\n')),
+      context('`/sip list` or `/sip find` shows them.'),
+    ],
+  };
+}
+
+export function buildBatchFailure(name: string, failure: string): SlackMessage {
+  const text = `${escapeText(name)}: ${failure}`;
+  return { text, blocks: [section(`:x: ${text}`)] };
+}
