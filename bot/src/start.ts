@@ -4,7 +4,13 @@ import type { Runtime } from '@sipops/shared/runtime';
 import { openRuntime, setProcessRuntime } from '@sipops/shared/runtime';
 import { ConfigError } from '@sipops/shared/runtime-config';
 import next from 'next';
-import { readServerConfig } from './env.ts';
+import { createSlackApp, SLACK_EVENTS_PATH } from './app.ts';
+import { readBotConfig, readServerConfig, readSmsConfig } from './env.ts';
+import {
+  createNotifyClient,
+  startNotificationWorker,
+} from './notifications/start-notification-worker.ts';
+import { describeSms, startSmsWorker } from './sms/start-sms-worker.ts';
 import { createForwardHandler } from './terminal/forward.ts';
 
 const WEB_DIR = fileURLToPath(new URL('../../web', import.meta.url));
@@ -15,6 +21,8 @@ const WEB_DIR = fileURLToPath(new URL('../../web', import.meta.url));
  */
 async function start(): Promise<void> {
   const config = readServerConfig();
+  const botConfig = readBotConfig();
+  const smsConfig = readSmsConfig();
   let runtime: Runtime | undefined;
   const forward = createForwardHandler(async () => {
     if (!runtime) throw new Error('the server is still starting');
@@ -51,6 +59,42 @@ async function start(): Promise<void> {
     ].join('\n'),
   );
 
+  const slack =
+    botConfig.mode === 'off'
+      ? undefined
+      : createSlackApp({ config: botConfig, deps: runtime.deps });
+  const slackPort = slack ? (await slack.start()).port : undefined;
+  console.log(
+    botConfig.mode === 'http'
+      ? `  slack     http mode on :${slackPort}${SLACK_EVENTS_PATH}`
+      : botConfig.mode === 'socket'
+        ? '  slack     socket mode'
+        : `  slack     not configured — ${botConfig.missing}`,
+  );
+
+  const notifications = botConfig.botToken
+    ? startNotificationWorker({
+        db: runtime.deps.db,
+        clock: runtime.deps.clock,
+        client: createNotifyClient(botConfig.botToken, botConfig.apiUrl),
+        defaultChannel: botConfig.notifyChannel,
+      })
+    : undefined;
+  console.log(
+    notifications
+      ? `  notify    Slack, to each group's channel${botConfig.notifyChannel ? ` or ${botConfig.notifyChannel}` : ' (set SIPOPS_NOTIFY_CHANNEL for groups without one)'}`
+      : '  notify    off: SLACK_BOT_TOKEN is not set; account changes wait in the outbox and are posted once it is',
+  );
+  const sms = startSmsWorker({
+    deps: runtime.deps,
+    config: smsConfig,
+    publicBaseUrl: runtime.config.publicBaseUrl,
+  });
+  console.log(describeSms(smsConfig));
+  console.log(
+    `  links     ${runtime.config.publicBaseUrl}/a/…  (PUBLIC_BASE_URL: where phones reach this server)`,
+  );
+
   let isStopping = false;
   const stop = (signal: string) => {
     if (isStopping) return;
@@ -58,8 +102,7 @@ async function start(): Promise<void> {
     console.log(`sipops: ${signal}, stopping`);
     server.close();
     server.closeAllConnections();
-    void app
-      .close()
+    void Promise.all([notifications?.stop(), sms.stop(), slack?.stop(), app.close()])
       .catch(() => {})
       .then(() => runtime?.close())
       .finally(() => process.exit(0));

@@ -66,3 +66,15 @@ export function nextStatus(status: AccountStatus, event: LifecycleEvent): Accoun
 export function isAccountStatus(value: string): value is AccountStatus {
   return (ACCOUNT_STATUSES as readonly string[]).includes(value);
 }
+
+/**
+ * A disabled account may get an activation link only while it waits for its first activation
+ * (a wizard account is disabled until then). Any other disabled account was disabled by staff,
+ * and the link's Activate would enable it behind their back: they enable it first.
+ */
+export function canGetLinkWhileDisabled(account: {
+  createdVia: 'wizard' | 'plain';
+  status: AccountStatus;
+}): boolean {
+  return account.createdVia === 'wizard' && account.status !== 'activated';
+}

@@ -11,5 +11,12 @@ export type Deps = {
   secretKey: Buffer;
 };
 
+/** Deps of the automatic activation: where links point and how long they live. */
+export type ActivationDeps = Deps & {
+  /** PUBLIC_BASE_URL, without a trailing slash. */
+  publicBaseUrl: string;
+  linkTtlMs: number;
+};
+
 /** Who asked: `slack:T1/U1`, `terminal:alice`. Written to the audit log. */
 export type Actor = string;

@@ -13,6 +13,7 @@ export type AppErrorCode =
   | 'INVALID_TRANSITION'
   | 'NOT_ALLOWED'
   | 'LINK_EXPIRED'
+  | 'TOO_MANY_ATTEMPTS'
   | 'CONFLICT';
 
 export type FieldIssue = { field: string; message: string };

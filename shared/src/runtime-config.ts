@@ -3,6 +3,22 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { decodeSecretKey } from './secret-key.ts';
 
+const DEFAULT_LINK_TTL_MS = 72 * 3_600_000;
+const DURATION_UNITS_MS: Record<string, number> = {
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+};
+
+/** `72h`, `30m`, `3d`, `90s` or bare seconds (`3600`) in milliseconds; undefined when unreadable. */
+export function parseDuration(text: string): number | undefined {
+  const match = /^(\d+)\s*([smhd]?)$/i.exec(text.trim());
+  if (!match?.[1]) return undefined;
+  const ms = Number(match[1]) * (DURATION_UNITS_MS[(match[2] || 's').toLowerCase()] ?? 1000);
+  return ms > 0 && Number.isSafeInteger(ms) ? ms : undefined;
+}
+
 /** The settings every sipops process shares: where the data is and the key of its secrets. */
 export const runtimeConfigSchema = z
   .object({
@@ -28,6 +44,34 @@ export const runtimeConfigSchema = z
         }
         return key;
       }),
+    /** Where phones reach the web app: the SMS links and Twilio's signatures are built on it. */
+    PUBLIC_BASE_URL: z
+      .string()
+      .trim()
+      .regex(
+        /^https?:\/\/[^/?#\s]+(\/[^?#\s]*)?$/,
+        'must be an http(s) URL such as https://sip.example.com',
+      )
+      .transform((url) => url.replace(/\/+$/, ''))
+      .optional()
+      .or(z.literal('').transform(() => undefined)),
+    SIPOPS_LINK_TTL: z
+      .string()
+      .optional()
+      .transform((value, ctx) => {
+        if (!value?.trim()) return DEFAULT_LINK_TTL_MS;
+        const ms = parseDuration(value);
+        if (ms === undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            message: 'must be a duration such as 72h, 30m, 3d or a number of seconds',
+          });
+          return z.NEVER;
+        }
+        return ms;
+      }),
+    // Read here only for the default public URL; the server's env.ts validates it.
+    PORT: z.string().optional(),
   })
   .superRefine((env, ctx) => {
     if (env.DATABASE_URL && !env.SIPOPS_SECRET_KEY) {
@@ -44,6 +88,10 @@ export type RuntimeConfig = {
   databaseUrl: string | undefined;
   dataDir: string;
   secretKey: Buffer | undefined;
+  /** PUBLIC_BASE_URL without a trailing slash; `http://localhost:<PORT>` by default. */
+  publicBaseUrl: string;
+  /** SIPOPS_LINK_TTL: how long an activation link lives. */
+  linkTtlMs: number;
 };
 
 /** The repository's `.data/` folder, where the embedded default keeps its database and key. */
@@ -70,5 +118,9 @@ export function readRuntimeConfig(env: Record<string, string | undefined>): Runt
     databaseUrl: parsed.data.DATABASE_URL,
     dataDir: resolve(parsed.data.SIPOPS_DATA_DIR ?? DEFAULT_DATA_DIR),
     secretKey: parsed.data.SIPOPS_SECRET_KEY,
+    publicBaseUrl:
+      parsed.data.PUBLIC_BASE_URL ??
+      `http://localhost:${/^\d+$/.test(parsed.data.PORT?.trim() ?? '') ? parsed.data.PORT?.trim() : '3000'}`,
+    linkTtlMs: parsed.data.SIPOPS_LINK_TTL,
   };
 }

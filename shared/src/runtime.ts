@@ -6,7 +6,7 @@ import {
   type LockRequestHandler,
 } from '@sipops/db/data-dir-lock';
 import { applyMigrations } from '@sipops/db/migrate';
-import type { Deps } from './deps.ts';
+import type { ActivationDeps } from './deps.ts';
 import { systemClock } from './deps.ts';
 import type { RuntimeConfig } from './runtime-config.ts';
 import { loadOrCreateKeyFile } from './secret-key.ts';
@@ -14,7 +14,8 @@ import { loadOrCreateKeyFile } from './secret-key.ts';
 /** An open database with its migrations applied, and the deps use cases take. */
 export type Runtime = {
   config: RuntimeConfig;
-  deps: Deps;
+  /** Every use case's deps; a plain `Deps` is a part of them. */
+  deps: ActivationDeps;
   database: DatabaseHandle;
   close(): Promise<void>;
 };
@@ -48,7 +49,13 @@ export async function openRuntime(
     return {
       config,
       database: opened,
-      deps: { db: opened.db, clock: systemClock, secretKey },
+      deps: {
+        db: opened.db,
+        clock: systemClock,
+        secretKey,
+        publicBaseUrl: config.publicBaseUrl,
+        linkTtlMs: config.linkTtlMs,
+      },
       close: async () => {
         await opened.close();
         await lock?.release();

@@ -33,6 +33,8 @@ export function startServer(
     cwd: REPO_ROOT,
     env: { ...baseEnv(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, so that stop() reaches npm, turbo and node with one signal.
+    detached: true,
   });
   let text = '';
   child.stdout?.on('data', (chunk: Buffer) => {

@@ -4,3 +4,8 @@ import { type RuntimeConfig, readRuntimeConfig } from '@sipops/shared/runtime-co
 export function readWebConfig(): RuntimeConfig {
   return readRuntimeConfig(process.env);
 }
+
+/** TWILIO_AUTH_TOKEN, which signs Twilio's delivery reports; undefined when SMS go to the local outbox. */
+export function readTwilioAuthToken(): string | undefined {
+  return process.env.TWILIO_AUTH_TOKEN?.trim() || undefined;
+}

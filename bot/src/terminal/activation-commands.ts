@@ -1,4 +1,9 @@
-import { listSms, listSmsSchema, type SmsView } from '@sipops/shared/use-cases/list-sms';
+import {
+  type LastSms,
+  listSms,
+  listSmsSchema,
+  type SmsView,
+} from '@sipops/shared/use-cases/list-sms';
 import { sendActivationSms } from '@sipops/shared/use-cases/send-activation-sms';
 import { parseInput } from '@sipops/shared/validation';
 import { readSmsConfig } from '../env.ts';
@@ -13,6 +18,13 @@ function isLocalOutbox(): boolean {
   } catch {
     return false;
   }
+}
+
+/** The `show` line of the last SMS, aligned with the card's rows; nothing when none was sent. */
+export function formatLastSms(last: LastSms | null): string {
+  if (!last) return '';
+  const error = last.errorCode ? ` (error ${last.errorCode})` : '';
+  return `${'last SMS'.padEnd(16)}  ${last.status}${error} since ${last.at}\n`;
 }
 
 export function formatSmsList(messages: SmsView[]): string {

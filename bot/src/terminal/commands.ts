@@ -29,12 +29,13 @@ import {
 import { listAccounts, listAccountsSchema } from '@sipops/shared/use-cases/list-accounts';
 import { listGroups } from '@sipops/shared/use-cases/list-groups';
 import { listProfiles } from '@sipops/shared/use-cases/list-profiles';
+import { findLastSmsOf } from '@sipops/shared/use-cases/list-sms';
 import { createProfileSchema, editProfileSchema } from '@sipops/shared/use-cases/profile-schemas';
 import { revokeKeys } from '@sipops/shared/use-cases/revoke-keys';
 import { disableAccount, enableAccount } from '@sipops/shared/use-cases/set-account-enabled';
 import { showAccount } from '@sipops/shared/use-cases/show-account';
 import { parseInput } from '@sipops/shared/validation';
-import { ACTIVATION_COMMANDS } from './activation-commands.ts';
+import { ACTIVATION_COMMANDS, formatLastSms } from './activation-commands.ts';
 import {
   formatAccount,
   formatAccountPage,
@@ -259,7 +260,11 @@ export const COMMANDS: CommandSpec[] = [
     options: {},
     positionals: [1, 1],
     async run({ context, positionals, isJson }) {
-      printAccount(context, isJson, await showAccount(await context.deps(), positionals[0] ?? ''));
+      const deps = await context.deps();
+      const account = await showAccount(deps, positionals[0] ?? '');
+      printAccount(context, isJson, account);
+      // The delivery of the last activation SMS, under the card (the JSON keeps its contract).
+      if (!isJson) context.io.out(formatLastSms(await findLastSmsOf(deps, account.id)));
     },
   },
   {

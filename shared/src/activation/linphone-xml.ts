@@ -1,0 +1,78 @@
+import type { ProvisioningDocument } from '../use-cases/fetch-provisioning.ts';
+
+const escapeXml = (value: string | number | boolean): string =>
+  String(value).replace(
+    /[<>&"']/g,
+    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c] ?? c,
+  );
+
+type Section = [name: string, entries: [key: string, value: string | number | boolean][]];
+
+/**
+ * The provisioning document as Linphone's remote-provisioning XML (lpconfig), so a stock Linphone
+ * client can be provisioned; our own settings go in a `sipops` section it ignores.
+ */
+export function toLinphoneXml(doc: ProvisioningDocument): string {
+  const { account, sip, security, keepAlive } = doc;
+  const uriHost = `${sip.host}:${sip.port}`;
+  const sections: Section[] = [
+    [
+      'sip',
+      [
+        ['default_proxy', 0],
+        // end-to-site: SRTP with the server; end-to-end: ZRTP between the clients.
+        ['media_encryption', security.model === 'end-to-end' ? 'zrtp' : 'srtp'],
+        ['media_encryption_mandatory', 1],
+      ],
+    ],
+    [
+      'proxy_0',
+      [
+        ['reg_proxy', `<sip:${uriHost};transport=${sip.transport}>`],
+        ['reg_route', `<sip:${uriHost};transport=${sip.transport}>`],
+        ['reg_identity', `"${account.number}" <sip:${account.username}@${sip.host}>`],
+        ['reg_expires', 3600],
+        ['reg_sendregister', 1],
+        ['publish', 0],
+        ['dial_escape_plus', 0],
+      ],
+    ],
+    [
+      'auth_info_0',
+      [
+        ['username', account.username],
+        ['userid', account.username],
+        ['passwd', account.password],
+        ['realm', account.realm],
+        ['domain', sip.host],
+      ],
+    ],
+    [
+      'sipops',
+      [
+        ['security_model', security.model],
+        ['obfuscation', security.obfuscation.enabled ? 1 : 0],
+        ['obfuscation_key', security.obfuscation.key],
+        ['keep_alive', keepAlive.enabled ? 1 : 0],
+        ['keep_alive_interval', keepAlive.intervalSeconds],
+        ['number', account.number],
+        ['brand', doc.profile.brand],
+        ['profile', doc.profile.name],
+        ['activate_url', doc.links.activate],
+        ['register_key_url', doc.links.registerKey],
+      ],
+    ],
+  ];
+  const body = sections
+    .map(
+      ([name, entries]) =>
+        `  <section name="${escapeXml(name)}">\n${entries
+          .map(
+            ([key, value]) =>
+              `    <entry name="${escapeXml(key)}" overwrite="true">${escapeXml(value)}</entry>`,
+          )
+          .join('\n')}\n  </section>`,
+    )
+    .join('\n');
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<config xmlns="http://www.linphone.org/xsds/lpconfig.xsd" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://www.linphone.org/xsds/lpconfig.xsd lpconfig.xsd">\n${body}\n</config>\n`;
+}

@@ -1,0 +1,96 @@
+import { nextStatus } from '../account-lifecycle.ts';
+import type { SecurityModel } from '../account-schemas.ts';
+import { activationPageUrl, provisioningUrl } from '../activation/activation-link.ts';
+import { findLiveLink, type LinkAccess, lockLiveLink } from '../activation/live-link.ts';
+import { decryptSecret } from '../credentials.ts';
+import type { ActivationDeps } from '../deps.ts';
+import { AppError } from '../errors.ts';
+import { readKeepAliveInterval, readSipRealm } from '../settings.ts';
+import { updateAccount } from '../update-account.ts';
+
+/** Everything a client needs to register and call; handed out only through a live link. */
+export type ProvisioningDocument = {
+  version: 1;
+  account: {
+    username: string;
+    password: string;
+    /** The virtual number, shown as caller id. */
+    number: string;
+    realm: string;
+  };
+  sip: { host: string; port: number; transport: 'tls' | 'tcp' | 'udp' };
+  security: {
+    model: SecurityModel;
+    obfuscation: { enabled: boolean; key: number };
+  };
+  keepAlive: { enabled: boolean; intervalSeconds: number };
+  profile: {
+    name: string;
+    brand: string;
+    appScheme: string;
+    iosUrl: string | null;
+    androidUrl: string | null;
+  };
+  /** Where the app goes next: the page with the Activate button, and where to upload its key. */
+  links: { activate: string; registerKey: string };
+};
+
+/**
+ * The app's fetch of its settings. The first successful one moves the account to `installed`;
+ * the link stays valid for the Activate button (and for fetching again).
+ */
+export async function fetchProvisioning(
+  deps: ActivationDeps,
+  access: LinkAccess,
+): Promise<ProvisioningDocument> {
+  const found = await findLiveLink(deps, access);
+  return deps.db.transaction(async (tx) => {
+    const { record } = await lockLiveLink(tx, deps, found);
+    const { account, profile } = record;
+    if (account.type !== 'pgsm' || !profile) {
+      throw new AppError('NOT_ALLOWED', 'the account cannot be provisioned automatically', {
+        field: 'account',
+      });
+    }
+    const status = nextStatus(account.status, 'provisioning_fetched');
+    if (status !== account.status) {
+      const now = deps.clock.now();
+      await updateAccount(deps, tx, record, {
+        event: 'account.status_changed',
+        actor: `web:${access.clientAddress}`,
+        set: { status, statusChangedAt: now },
+      });
+    }
+    const pageUrl = activationPageUrl(deps.publicBaseUrl, access.token);
+    return {
+      version: 1,
+      account: {
+        username: account.username,
+        password: decryptSecret(deps.secretKey, account.passwordEncrypted),
+        number: account.number,
+        realm: await readSipRealm(tx),
+      },
+      sip: { host: profile.sipHost, port: profile.sipPort, transport: profile.transport },
+      security: {
+        // The pgsm check constraint guarantees these columns for PGSM accounts.
+        model: account.securityModel ?? 'end-to-site',
+        obfuscation: { enabled: account.obfuscation ?? true, key: account.obfuscationKey ?? 9 },
+      },
+      keepAlive: {
+        enabled: account.keepAlive ?? false,
+        intervalSeconds: await readKeepAliveInterval(tx),
+      },
+      profile: {
+        name: profile.name,
+        brand: profile.brand,
+        appScheme: profile.appScheme,
+        iosUrl: profile.iosUrl,
+        androidUrl: profile.androidUrl,
+      },
+      links: {
+        activate: pageUrl,
+        registerKey: `${provisioningUrl(deps.publicBaseUrl, access.token)}/key`,
+      },
+    };
+  });
+}

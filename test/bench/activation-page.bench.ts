@@ -1,0 +1,148 @@
+import { execFileSync } from 'node:child_process';
+import { Agent, request } from 'node:http';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
+import {
+  localSmsToken,
+  seedWizardAccount,
+  startActivationServer,
+} from '../src/activation/activation-server.ts';
+import { REPO_ROOT } from '../src/sip.ts';
+
+/**
+ * `npm run bench -- activation-page`: the mobile page against the same server's GET /api/health,
+ * in one run, with concurrent keep-alive requests; and the page's transferred bytes.
+ */
+
+const IPHONE =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1';
+
+type Load = {
+  requests: number;
+  seconds: number;
+  perSecond: number;
+  medianMs: number;
+  errors: number;
+};
+
+function get(agent: Agent, url: string, headers: Record<string, string> = {}) {
+  return new Promise<{ status: number; bytes: Buffer; encoding: string | undefined }>(
+    (resolve, reject) => {
+      const req = request(url, { agent, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            bytes: Buffer.concat(chunks),
+            encoding: res.headers['content-encoding'],
+          }),
+        );
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end();
+    },
+  );
+}
+
+/** `concurrency` clients loop on the URL for `seconds`, each on its own kept-alive connection. */
+async function load(
+  url: string,
+  seconds: number,
+  concurrency: number,
+  headers: Record<string, string> = {},
+): Promise<Load> {
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  const latencies: number[] = [];
+  let errors = 0;
+  const started = performance.now();
+  const until = started + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < until) {
+        const t = performance.now();
+        const { status } = await get(agent, url, headers);
+        latencies.push(performance.now() - t);
+        if (status !== 200) errors++;
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  return {
+    requests: latencies.length,
+    seconds: elapsed,
+    perSecond: latencies.length / elapsed,
+    medianMs: latencies[Math.floor(latencies.length / 2)] ?? Number.NaN,
+    errors,
+  };
+}
+
+const line = (name: string, l: Load) =>
+  `${name.padEnd(16)} ${l.perSecond.toFixed(0).padStart(7)} req/s  median ${l.medianMs.toFixed(2)} ms  (${l.requests} requests in ${l.seconds.toFixed(1)} s, ${l.errors} not 200)`;
+
+export async function benchActivationPage(options: {
+  seconds?: number | undefined;
+  concurrency?: number | undefined;
+}): Promise<void> {
+  const seconds = options.seconds ?? 10;
+  const concurrency = options.concurrency ?? 16;
+  execFileSync(
+    'npx',
+    ['turbo', 'run', 'build', '--filter=@sipops/web', '--output-logs=errors-only'],
+    {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  const app = await startActivationServer('pglite');
+  try {
+    const username = await seedWizardAccount(app, '+39 347 999 0001');
+    const activated = await app.sip('activate', username, '--yes');
+    if (activated.code !== 0) throw new Error(`activate failed: ${activated.stderr}`);
+    const token = await localSmsToken(app, username);
+    const page = `${app.baseUrl}/a/${token}`;
+    const health = `${app.baseUrl}/api/health`;
+
+    // Warm both up (Next compiles nothing at run time, but the first requests fill caches).
+    await load(page, 1, 4, { 'user-agent': IPHONE });
+    await load(health, 1, 4);
+    console.log(
+      `server: node bot/src/start.ts on PGlite; ${concurrency} keep-alive clients, ${seconds} s each; the page as an iPhone asks for it`,
+    );
+    // As the SMS link is opened: on a phone (a computer also gets the QR code, about 2 ms more).
+    const pageLoad = await load(page, seconds, concurrency, { 'user-agent': IPHONE });
+    const healthLoad = await load(health, seconds, concurrency);
+    console.log(line('GET /a/<token>', pageLoad));
+    console.log(line('GET /api/health', healthLoad));
+    console.log(
+      `page / health     ${(pageLoad.perSecond / healthLoad.perSecond).toFixed(2)} × the requests per second, ${(pageLoad.medianMs / healthLoad.medianMs).toFixed(2)} × the median latency`,
+    );
+
+    const agent = new Agent({ keepAlive: false });
+    const identity = await get(agent, page, { 'user-agent': IPHONE });
+    const gzip = await get(agent, page, {
+      'accept-encoding': 'gzip',
+      'user-agent': IPHONE,
+    });
+    const br = await get(agent, page, {
+      'accept-encoding': 'br',
+      'user-agent': IPHONE,
+    });
+    const desktop = await get(agent, page, { 'accept-encoding': 'br' });
+    const desktopIdentity = await get(agent, page);
+    const transferred = (r: { bytes: Buffer; encoding: string | undefined }, fallback: Buffer) =>
+      r.encoding
+        ? `${r.bytes.length} B (${r.encoding} by the server)`
+        : `${fallback.length} B (not compressed by the server; compressed here)`;
+    console.log(
+      `page bytes (phone)   ${identity.bytes.length} B uncompressed, gzip ${transferred(gzip, gzipSync(identity.bytes))}, brotli ${transferred(br, brotliCompressSync(identity.bytes))}`,
+    );
+    console.log(
+      `page bytes (desktop, with the QR code)   ${desktopIdentity.bytes.length} B uncompressed, brotli ${transferred(desktop, brotliCompressSync(desktopIdentity.bytes))}; goal: under 30 KB compressed, one request, no script`,
+    );
+  } finally {
+    await app.stop();
+  }
+}

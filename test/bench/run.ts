@@ -1,0 +1,41 @@
+import { benchActivationPage } from './activation-page.bench.ts';
+import { benchBatchImport } from './batch-import.ts';
+
+/**
+ * `npm run bench [-- <name>…]`: runs every bench listed here (add yours), or only those named.
+ * Postgres comes from TEST_DATABASE_URL (an admin URL: each bench makes and drops its database).
+ */
+const BENCHES: { name: string; run: () => Promise<unknown> }[] = [
+  {
+    name: 'batch-import',
+    run: () =>
+      benchBatchImport({
+        rows: process.env.BENCH_ROWS ? Number(process.env.BENCH_ROWS) : undefined,
+        adminUrl: process.env.TEST_DATABASE_URL,
+        isPgliteIncluded: process.env.BENCH_PGLITE === '1',
+      }),
+  },
+  {
+    name: 'activation-page',
+    run: () =>
+      benchActivationPage({
+        seconds: process.env.BENCH_SECONDS ? Number(process.env.BENCH_SECONDS) : undefined,
+        concurrency: process.env.BENCH_CONCURRENCY
+          ? Number(process.env.BENCH_CONCURRENCY)
+          : undefined,
+      }),
+  },
+];
+
+const wanted = process.argv.slice(2);
+const chosen = wanted.length > 0 ? BENCHES.filter((b) => wanted.includes(b.name)) : BENCHES;
+if (chosen.length === 0) {
+  console.error(
+    `no bench named ${wanted.join(', ')}; known: ${BENCHES.map((b) => b.name).join(', ')}`,
+  );
+  process.exitCode = 2;
+}
+for (const bench of chosen) {
+  console.log(`# ${bench.name}`);
+  await bench.run();
+}

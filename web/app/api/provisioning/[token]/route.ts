@@ -1,0 +1,34 @@
+import { toLinphoneXml } from '@sipops/shared/activation/linphone-xml';
+import { fetchProvisioning } from '@sipops/shared/use-cases/fetch-provisioning';
+import { apiError, PRIVATE_HEADERS } from '../../../../src/api-response.ts';
+import { clientAddress } from '../../../../src/client-address.ts';
+import { getWebRuntime } from '../../../../src/runtime.ts';
+
+export const dynamic = 'force-dynamic';
+export const runtime = 'nodejs';
+
+/**
+ * The app's fetch of its settings: JSON, or Linphone's remote-provisioning XML when the request
+ * carries `x-linphone-provisioning`. The first fetch moves the account to `installed`.
+ */
+export async function GET(
+  request: Request,
+  { params }: { params: Promise<{ token: string }> },
+): Promise<Response> {
+  const { token } = await params;
+  try {
+    const { deps } = await getWebRuntime();
+    const doc = await fetchProvisioning(deps, {
+      token,
+      clientAddress: clientAddress(request.headers),
+    });
+    if (request.headers.has('x-linphone-provisioning')) {
+      return new Response(toLinphoneXml(doc), {
+        headers: { ...PRIVATE_HEADERS, 'Content-Type': 'application/xml; charset=utf-8' },
+      });
+    }
+    return Response.json(doc, { headers: PRIVATE_HEADERS });
+  } catch (error) {
+    return apiError(error, 'provisioning');
+  }
+}
