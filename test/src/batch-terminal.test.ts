@@ -12,6 +12,7 @@ import { createGroup, createGroupSchema } from '@sipops/shared/use-cases/create-
 import { createProfile } from '@sipops/shared/use-cases/create-profile';
 import { createProfileSchema } from '@sipops/shared/use-cases/profile-schemas';
 import { parseInput } from '@sipops/shared/validation';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withEmbeddedRuntime } from './embedded.ts';
 import { baseEnv, embeddedEnv, REPO_ROOT, runSip } from './sip.ts';
@@ -162,14 +163,11 @@ describe.concurrent.each(testDatabaseKinds())(
       expect((await site.read(counts)).accounts).toBe(0);
     });
 
-    it.sequential('checks without writing (--dry-run), and refuses --send-sms while no SMS sender is wired', async () => {
+    it.sequential('checks without writing (--dry-run)', async () => {
       const dry = await sip('import', GOOD_FILE, '--dry-run');
       expect(dry.code, dry.stderr).toBe(0);
       expect(dry.stdout).toMatch(/^4 account\(s\) would be imported, nothing written/);
       expect(dry.stdout).toMatch(/PGSM 3, SNOM 1; wizard 2, plain 2/);
-      const sms = await sip('import', GOOD_FILE, '--send-sms');
-      expect(sms.code).toBe(1);
-      expect(sms.stderr).toMatch(/activation SMS is not available yet/);
       expect(await site.read(counts)).toMatchObject({ accounts: 0, batchImports: 0 });
     });
 
@@ -215,6 +213,24 @@ describe.concurrent.each(testDatabaseKinds())(
       expect(killed.stderr).toMatch(/importing: [1-9]\d* rows/);
       expect(killed.stderr).not.toMatch(/importing: 15000 rows/);
       expect(await site.read(counts)).toEqual(before);
+    });
+
+    it.sequential('queues the activation SMS of the wizard rows with --send-sms', async () => {
+      const file = writeCsv(
+        `sms-${kind}.csv`,
+        ['way', 'group', 'number'],
+        [['wizard', 'north', '+39 347 555 0901']],
+      );
+      const imported = await sip('import', file, '--send-sms', '--json');
+      expect(imported.code, imported.stderr).toBe(0);
+      const shown = await sip('show', '+393475550901', '--json');
+      expect(JSON.parse(shown.stdout)).toMatchObject({
+        status: 'installation_sms_sent',
+        enabled: false,
+      });
+      const outboxSms = await site.read((db) => db.$count(outbox, eq(outbox.kind, 'sms')));
+      expect(outboxSms).toBe(1);
+      expect((await sip('delete', '+393475550901', '--yes')).code).toBe(0);
     });
   },
 );

@@ -21,17 +21,14 @@ import { deleteAccount } from '@sipops/shared/use-cases/delete-account';
 import { editAccount } from '@sipops/shared/use-cases/edit-account';
 import { editProfile } from '@sipops/shared/use-cases/edit-profile';
 import { exportAccounts, exportAccountsSchema } from '@sipops/shared/use-cases/export-accounts';
-import {
-  assertSmsQueuing,
-  deriveImportId,
-  importAccounts,
-} from '@sipops/shared/use-cases/import-accounts';
+import { deriveImportId, importAccounts } from '@sipops/shared/use-cases/import-accounts';
 import { listAccounts, listAccountsSchema } from '@sipops/shared/use-cases/list-accounts';
 import { listGroups } from '@sipops/shared/use-cases/list-groups';
 import { listProfiles } from '@sipops/shared/use-cases/list-profiles';
 import { findLastSmsOf } from '@sipops/shared/use-cases/list-sms';
 import { createProfileSchema, editProfileSchema } from '@sipops/shared/use-cases/profile-schemas';
 import { revokeKeys } from '@sipops/shared/use-cases/revoke-keys';
+import { createActivationSmsQueue } from '@sipops/shared/use-cases/send-activation-sms';
 import { disableAccount, enableAccount } from '@sipops/shared/use-cases/set-account-enabled';
 import { showAccount } from '@sipops/shared/use-cases/show-account';
 import { parseInput } from '@sipops/shared/validation';
@@ -412,9 +409,9 @@ export const COMMANDS: CommandSpec[] = [
     async run({ context, values, positionals, isJson }) {
       const path = await requireReadableFile(resolve(context.cwd, positionals[0] ?? ''));
       const isSmsRequested = values['send-sms'] === true;
-      // No SMS sender is wired into the terminal yet: asking for SMS is refused before any reading.
-      const queueActivationSms = undefined;
-      assertSmsQueuing(isSmsRequested, queueActivationSms);
+      const queueActivationSms = isSmsRequested
+        ? createActivationSmsQueue(await context.deps(), context.actor)
+        : undefined;
       const onProgress =
         values.progress === true || process.stderr.isTTY
           ? (progress: Parameters<typeof formatBatchProgress>[0]) =>

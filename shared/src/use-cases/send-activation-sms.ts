@@ -1,3 +1,5 @@
+import type { Database } from '@sipops/db/client';
+import { type AccountRecord, findAccountById } from '@sipops/db/queries';
 import { activationLinks, outbox } from '@sipops/db/schema';
 import { canGetLinkWhileDisabled, nextStatus } from '../account-lifecycle.ts';
 import type { AccountView } from '../account-view.ts';
@@ -19,6 +21,7 @@ import { AppError } from '../errors.ts';
 import { parseMobileNumber } from '../phone-number.ts';
 import { requireAccountForUpdate } from '../resolve.ts';
 import { revokeLiveLinks, updateAccount } from '../update-account.ts';
+import type { QueueActivationSms } from './import-accounts.ts';
 
 export type { ActivationDeps } from '../deps.ts';
 
@@ -40,87 +43,110 @@ export async function sendActivationSms(
   actor: Actor,
   input: SendActivationSmsInput,
 ): Promise<SendActivationSmsResult> {
-  const kind = input.kind ?? 'installation';
   return deps.db.transaction(async (tx) => {
     const record = await requireAccountForUpdate(tx, input.account);
-    const { account, profile } = record;
-    if (account.type !== 'pgsm') {
-      throw new AppError('NOT_ALLOWED', 'only PGSM accounts can get an activation SMS', {
-        field: 'type',
-      });
-    }
-    let to: string;
-    try {
-      to = parseMobileNumber(account.number);
-    } catch {
-      throw new AppError(
-        'NOT_ALLOWED',
-        `${account.number} is not an international mobile number: the SMS cannot be sent (configure the client by hand)`,
-        { field: 'number' },
-      );
-    }
-    if (!profile) {
-      throw new AppError(
-        'NOT_ALLOWED',
-        'the account has no provisioning profile, nor has its group: set one first',
-        { field: 'profile' },
-      );
-    }
-    if (!account.enabled && !canGetLinkWhileDisabled(account)) {
-      throw new AppError('NOT_ALLOWED', 'the account is disabled: enable it first', {
-        field: 'enabled',
-      });
-    }
-    const status = nextStatus(
-      account.status,
-      kind === 'installation' ? 'installation_sms_sent' : 'activation_sms_sent',
-    );
-
-    const now = deps.clock.now();
-    const expiresAt = new Date(now.getTime() + deps.linkTtlMs);
-    await revokeLiveLinks(tx, account.id, now);
-    const token = generateLinkToken();
-    const [link] = await tx
-      .insert(activationLinks)
-      .values({
-        accountId: account.id,
-        tokenHash: hashLinkToken(token),
-        kind,
-        createdAt: now,
-        expiresAt,
-      })
-      .returning({ id: activationLinks.id });
-    if (!link) throw new Error('the activation link was not written');
-
-    const locale = smsLocaleFor(to);
-    const text = composeSmsText({
-      locale,
-      kind,
-      brand: profile.brand,
-      url: activationPageUrl(deps.publicBaseUrl, token),
-    });
-    const payload: SmsPayload = {
-      accountId: account.id,
-      linkId: link.id,
-      to,
-      locale,
-      sealedText: encryptSecret(deps.secretKey, text),
-      preview: maskSmsText(text, token),
-      validitySeconds: Math.max(1, Math.floor(deps.linkTtlMs / 1000)),
-      expiresAt: expiresAt.toISOString(),
-    };
-    await tx.insert(outbox).values({
-      kind: 'sms',
-      orderKey: `sms:${account.id}`,
-      payload,
-      createdAt: now,
-      nextAttemptAt: now,
-    });
-    const view = await updateAccount(deps, tx, record, {
-      event: 'account.status_changed',
-      actor,
-      set: { status, statusChangedAt: now },
-    });
-    return { account: view, expiresAt: expiresAt.toISOString() };
+    return issueActivationSms(deps, tx, actor, record, input.kind ?? 'installation');
   });
+}
+
+/**
+ * The SMS of accounts a batch import has just written, queued inside the import's transaction,
+ * so that the accounts and their SMS are written together or not at all.
+ */
+export function createActivationSmsQueue(deps: ActivationDeps, actor: Actor): QueueActivationSms {
+  return async (tx, accountIds) => {
+    for (const id of accountIds) {
+      const record = await findAccountById(tx, id);
+      if (!record) throw new Error(`account ${id} vanished during its import`);
+      await issueActivationSms(deps, tx, actor, record, 'installation');
+    }
+  };
+}
+
+async function issueActivationSms(
+  deps: ActivationDeps,
+  tx: Database,
+  actor: Actor,
+  record: AccountRecord,
+  kind: LinkKind,
+): Promise<SendActivationSmsResult> {
+  const { account, profile } = record;
+  if (account.type !== 'pgsm') {
+    throw new AppError('NOT_ALLOWED', 'only PGSM accounts can get an activation SMS', {
+      field: 'type',
+    });
+  }
+  let to: string;
+  try {
+    to = parseMobileNumber(account.number);
+  } catch {
+    throw new AppError(
+      'NOT_ALLOWED',
+      `${account.number} is not an international mobile number: the SMS cannot be sent (configure the client by hand)`,
+      { field: 'number' },
+    );
+  }
+  if (!profile) {
+    throw new AppError(
+      'NOT_ALLOWED',
+      'the account has no provisioning profile, nor has its group: set one first',
+      { field: 'profile' },
+    );
+  }
+  if (!account.enabled && !canGetLinkWhileDisabled(account)) {
+    throw new AppError('NOT_ALLOWED', 'the account is disabled: enable it first', {
+      field: 'enabled',
+    });
+  }
+  const status = nextStatus(
+    account.status,
+    kind === 'installation' ? 'installation_sms_sent' : 'activation_sms_sent',
+  );
+
+  const now = deps.clock.now();
+  const expiresAt = new Date(now.getTime() + deps.linkTtlMs);
+  await revokeLiveLinks(tx, account.id, now);
+  const token = generateLinkToken();
+  const [link] = await tx
+    .insert(activationLinks)
+    .values({
+      accountId: account.id,
+      tokenHash: hashLinkToken(token),
+      kind,
+      createdAt: now,
+      expiresAt,
+    })
+    .returning({ id: activationLinks.id });
+  if (!link) throw new Error('the activation link was not written');
+
+  const locale = smsLocaleFor(to);
+  const text = composeSmsText({
+    locale,
+    kind,
+    brand: profile.brand,
+    url: activationPageUrl(deps.publicBaseUrl, token),
+  });
+  const payload: SmsPayload = {
+    accountId: account.id,
+    linkId: link.id,
+    to,
+    locale,
+    sealedText: encryptSecret(deps.secretKey, text),
+    preview: maskSmsText(text, token),
+    validitySeconds: Math.max(1, Math.floor(deps.linkTtlMs / 1000)),
+    expiresAt: expiresAt.toISOString(),
+  };
+  await tx.insert(outbox).values({
+    kind: 'sms',
+    orderKey: `sms:${account.id}`,
+    payload,
+    createdAt: now,
+    nextAttemptAt: now,
+  });
+  const view = await updateAccount(deps, tx, record, {
+    event: 'account.status_changed',
+    actor,
+    set: { status, statusChangedAt: now },
+  });
+  return { account: view, expiresAt: expiresAt.toISOString() };
 }
