@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { type DatabaseHandle, openDatabase } from '@sipops/db/client';
 import {
   acquireDataDirLockPatiently,
@@ -34,7 +35,6 @@ export async function openRuntime(
 ): Promise<Runtime> {
   let lock: DataDirLock | undefined;
   if (!config.databaseUrl) {
-    const { mkdirSync } = await import('node:fs');
     mkdirSync(config.dataDir, { recursive: true });
     lock = await acquireDataDirLockPatiently(config.dataDir, holder, onLockRequest, LOCK_WAIT_MS);
   }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline/promises';
 import { askHolder, lockAddress } from '@sipops/db/data-dir-lock';
@@ -36,7 +37,6 @@ async function main(argv: string[]): Promise<number> {
   const actor = `terminal:${userInfo().username}`;
 
   if (!config.databaseUrl) {
-    const { existsSync } = await import('node:fs');
     const address = existsSync(config.dataDir) ? lockAddress(config.dataDir) : undefined;
     const holder = address ? await askHolder(address) : undefined;
     if (address && holder?.role === 'server') {

@@ -1,7 +1,7 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { ActivationDeps, Actor } from '@sipops/shared/deps';
 import { isAppError } from '@sipops/shared/errors';
-import { COMMANDS, type CommandSpec, findCommand, HELP_TEXT } from './commands.ts';
+import { type CommandSpec, findCommand, HELP_TEXT } from './commands.ts';
 import {
   EXIT_FAILED,
   EXIT_OK,
@@ -146,5 +146,3 @@ export async function runCli(argv: string[], context: CliContext): Promise<numbe
     return EXIT_FAILED;
   }
 }
-
-export { COMMANDS };
