@@ -46,3 +46,9 @@ export class AppError extends Error {
 }
 
 export const isAppError = (error: unknown): error is AppError => error instanceof AppError;
+
+/** Refuses with every field issue at once, naming the first; does nothing when there are none. */
+export function assertNoIssues(code: AppErrorCode, issues: FieldIssue[]): void {
+  const [first] = issues;
+  if (first) throw new AppError(code, first.message, { field: first.field, issues });
+}

@@ -5,7 +5,7 @@ import { type AccountView, toAccountView } from './account-view.ts';
 import { computeSipHa1, encryptSecret, generateUsername } from './credentials.ts';
 import { rethrowUniqueViolation } from './database-errors.ts';
 import type { Deps } from './deps.ts';
-import { AppError } from './errors.ts';
+import { AppError, assertNoIssues } from './errors.ts';
 import { readSipRealm } from './settings.ts';
 
 export type NewAccount = Omit<
@@ -31,14 +31,11 @@ export async function assertNumbersFree(
     tx,
     numbers.map((n) => n.number),
   );
-  const first = taken[0];
-  if (!first) return;
   const issues = taken.map((t) => {
     const field = numbers.find((n) => n.number === t.number)?.field ?? 'number';
     return { field, message: `${t.number} is already used by account ${t.username}` };
   });
-  const firstIssue = issues[0] ?? { field: 'number', message: '' };
-  throw new AppError('DUPLICATE_NUMBER', firstIssue.message, { field: firstIssue.field, issues });
+  assertNoIssues('DUPLICATE_NUMBER', issues);
 }
 
 async function chooseUsername(tx: Database, wanted: string | undefined): Promise<string> {

@@ -3,7 +3,7 @@ import type { AccountView } from '../account-view.ts';
 import { toAccountView } from '../account-view.ts';
 import { computeSipHa1, encryptSecret } from '../credentials.ts';
 import type { Actor, Deps } from '../deps.ts';
-import { AppError } from '../errors.ts';
+import { AppError, assertNoIssues } from '../errors.ts';
 import { requireAccountForUpdate, requireGroup, requireProfile } from '../resolve.ts';
 import { readSipRealm } from '../settings.ts';
 import { updateAccount } from '../update-account.ts';
@@ -36,9 +36,7 @@ export async function editAccount(
         message: 'is generated for wizard accounts and cannot be edited',
       });
     }
-    const [firstIssue] = issues;
-    if (firstIssue)
-      throw new AppError('VALIDATION', firstIssue.message, { field: firstIssue.field, issues });
+    assertNoIssues('VALIDATION', issues);
 
     const set: Parameters<typeof updateAccount>[3]['set'] = {};
     if (changes.group !== undefined) set.groupId = (await requireGroup(tx, changes.group)).id;
