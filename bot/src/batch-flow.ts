@@ -2,6 +2,7 @@ import { type BatchSummary, checkBatch } from '@sipops/shared/batch/check-batch'
 import { formatErrorsCsv } from '@sipops/shared/batch/csv-format';
 import type { SlackUser } from '@sipops/shared/role-schemas';
 import { importAccounts } from '@sipops/shared/use-cases/import-accounts';
+import { createActivationSmsQueue } from '@sipops/shared/use-cases/send-activation-sms';
 import type { WebClient } from '@slack/web-api';
 import {
   downloadFile,
@@ -27,20 +28,22 @@ import {
 } from './views/batch.ts';
 import type { SlackMessage } from './views/blocks.ts';
 
-/**
- * The activation SMS of imported wizard rows: no function queues them yet (the SMS work exposes
- * none), so Slack imports never ask for them and the modal has no such checkbox.
- */
-const IS_SMS_REQUESTED = false;
-
 export type BatchIo = { client: WebClient; context: BotContext; who: SlackUser };
 
-/** What the modal was given: a file Slack holds, or pasted text (uploaded first, then the same). */
-export type BatchInput = { fileId: string; name: string } | { pasted: string };
+/**
+ * What the modal was given: a file Slack holds, or pasted text (uploaded first, then the same),
+ * and whether the import queues the activation SMS.
+ */
+export type BatchInput = ({ fileId: string; name: string } | { pasted: string }) & {
+  isSmsRequested: boolean;
+};
 
-/** The import id of a previewed file: a retried or double-clicked Import imports once. */
-export const importIdOf = (button: Pick<ImportButton, 'fileId' | 'sha256'>) =>
-  `slack:${button.fileId}:${button.sha256}`;
+/**
+ * The import id of a previewed file: a retried or double-clicked Import imports once. With the
+ * SMS it is another import, as deriveImportId has it for the terminal.
+ */
+export const importIdOf = (button: Pick<ImportButton, 'fileId' | 'sha256' | 'isSmsRequested'>) =>
+  `slack:${button.fileId}:${button.sha256}${button.isSmsRequested ? ':sms' : ''}`;
 
 /** Tells the user in the status message, or in a new one when that cannot be edited. */
 async function tell(io: BatchIo, status: StatusMessage | undefined, message: SlackMessage) {
@@ -87,7 +90,7 @@ export async function previewBatch(io: BatchIo, input: BatchInput): Promise<void
     const progress = status;
     const summary = await checkBatch(
       io.context.deps,
-      { source: source.chunks, isSmsRequested: IS_SMS_REQUESTED },
+      { source: source.chunks, isSmsRequested: input.isSmsRequested },
       { onProgress: (p) => progress.progress(buildBatchProgress(shown, p)) },
     );
     if (summary.errorCount > 0) {
@@ -97,7 +100,12 @@ export async function previewBatch(io: BatchIo, input: BatchInput): Promise<void
     await tell(
       io,
       status,
-      buildBatchPreview(summary, { fileId: file.id, sha256: source.digest(), name: shown }),
+      buildBatchPreview(summary, {
+        fileId: file.id,
+        sha256: source.digest(),
+        name: shown,
+        isSmsRequested: input.isSmsRequested,
+      }),
     );
   } catch (error) {
     await tell(io, status, buildBatchFailure(name, describeFailure(error, io.context.logger).text));
@@ -133,6 +141,7 @@ async function showErrors(
 /**
  * The Import button: the previewed file imported in one transaction, once per import id, its
  * bytes checked against the preview's; the preview message shows the progress, then the result.
+ * Queued activation SMS are followed by a message in the same conversation (import-sms-progress).
  */
 export async function importBatch(
   io: BatchIo,
@@ -149,11 +158,23 @@ export async function importBatch(
         const file = await readFileInfo(io.client, button.fileId);
         yield* expectDigest(downloadFile(io.client, file), button.sha256);
       }
+      const actor = actorOf(io.who);
       return importAccounts(
         context.deps,
-        actorOf(io.who),
-        { source: source(), importId, isSmsRequested: IS_SMS_REQUESTED },
-        { onProgress: (p) => status.progress(buildBatchProgress(button.name, p)) },
+        actor,
+        {
+          source: source(),
+          importId,
+          isSmsRequested: button.isSmsRequested,
+          smsProgressChannel: status.channel,
+        },
+        {
+          onProgress: (p) => status.progress(buildBatchProgress(button.name, p)),
+          // Without it an import asking for SMS is refused (SMS turned off since the preview).
+          queueActivationSms: context.isActivationAvailable
+            ? createActivationSmsQueue(context.deps, actor)
+            : undefined,
+        },
       );
     });
     if (result.outcome === 'refused') {

@@ -97,6 +97,8 @@ export async function openBatchForm(interaction: Interaction): Promise<void> {
   if (!interaction.triggerId) throw new Error('no trigger id to open a modal with');
   await interaction.client.views.open({
     trigger_id: interaction.triggerId,
-    view: buildBatchModal(encodeMetadata({ responseUrl: interaction.responseUrl })),
+    view: buildBatchModal(encodeMetadata({ responseUrl: interaction.responseUrl }), {
+      isSmsOffered: interaction.context.isActivationAvailable,
+    }),
   });
 }

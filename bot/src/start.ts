@@ -10,6 +10,7 @@ import {
   createNotifyClient,
   startNotificationWorker,
 } from './notifications/start-notification-worker.ts';
+import { startImportSmsProgress } from './sms/start-import-sms-progress.ts';
 import { describeSms, startSmsWorker } from './sms/start-sms-worker.ts';
 import { createForwardHandler } from './terminal/forward.ts';
 
@@ -72,11 +73,14 @@ async function start(): Promise<void> {
         : `  slack     not configured — ${botConfig.missing}`,
   );
 
-  const notifications = botConfig.botToken
+  const notifyClient = botConfig.botToken
+    ? createNotifyClient(botConfig.botToken, botConfig.apiUrl)
+    : undefined;
+  const notifications = notifyClient
     ? startNotificationWorker({
         db: runtime.deps.db,
         clock: runtime.deps.clock,
-        client: createNotifyClient(botConfig.botToken, botConfig.apiUrl),
+        client: notifyClient,
         defaultChannel: botConfig.notifyChannel,
       })
     : undefined;
@@ -90,6 +94,15 @@ async function start(): Promise<void> {
     config: smsConfig,
     publicBaseUrl: runtime.config.publicBaseUrl,
   });
+  // Batch imports' SMS followed in Slack: in the importer's DM, or SIPOPS_NOTIFY_CHANNEL.
+  const importSms = notifyClient
+    ? startImportSmsProgress({
+        deps: runtime.deps,
+        client: notifyClient,
+        defaultChannel: botConfig.notifyChannel,
+        perSecond: smsConfig.perSecond,
+      })
+    : undefined;
   console.log(describeSms(smsConfig));
   console.log(
     `  links     ${runtime.config.publicBaseUrl}/a/…  (PUBLIC_BASE_URL: where phones reach this server)`,
@@ -102,7 +115,13 @@ async function start(): Promise<void> {
     console.log(`sipops: ${signal}, stopping`);
     server.close();
     server.closeAllConnections();
-    void Promise.all([notifications?.stop(), sms.stop(), slack?.stop(), app.close()])
+    void Promise.all([
+      notifications?.stop(),
+      importSms?.stop(),
+      sms.stop(),
+      slack?.stop(),
+      app.close(),
+    ])
       .catch(() => {})
       .then(() => runtime?.close())
       .finally(() => process.exit(0));

@@ -232,5 +232,20 @@ describe.concurrent.each(testDatabaseKinds())(
       expect(outboxSms).toBe(1);
       expect((await sip('delete', '+393475550901', '--yes')).code).toBe(0);
     });
+
+    it.sequential('says in words how many SMS it queued and where they go from', async () => {
+      const file = writeCsv(
+        `sms-text-${kind}.csv`,
+        ['way', 'group', 'number'],
+        [['wizard', 'north', '+39 347 555 0902']],
+      );
+      const imported = await sip('import', file, '--send-sms');
+      expect(imported.code, imported.stderr).toBe(0);
+      expect(imported.stdout).toMatch(/^1 account\(s\) imported: /);
+      expect(imported.stdout).toContain(
+        '1 activation SMS queued: the running server sends them at SIPOPS_SMS_PER_SECOND',
+      );
+      expect((await sip('delete', '+393475550902', '--yes')).code).toBe(0);
+    });
   },
 );

@@ -454,7 +454,11 @@ export const COMMANDS: CommandSpec[] = [
         context,
         isJson,
         { imported: result.imported },
-        `${result.imported} account(s) imported: ${formatBatchCounts(result.summary)}`,
+        `${result.imported} account(s) imported: ${formatBatchCounts(result.summary)}${
+          result.smsQueued > 0
+            ? `${result.smsQueued} activation SMS queued: the running server sends them at SIPOPS_SMS_PER_SECOND, its progress in SIPOPS_NOTIFY_CHANNEL\n`
+            : ''
+        }`,
       );
     },
   },

@@ -1,5 +1,6 @@
 import type { BatchProgress, BatchSummary } from '@sipops/shared/batch/check-batch';
 import { type BatchError, describeBatchError } from '@sipops/shared/batch/csv-format';
+import type { ImportSmsProgress } from '@sipops/shared/use-cases/list-import-sms-progress';
 import type { KnownBlock, ModalView } from '@slack/types';
 import {
   confirmDialog,
@@ -11,9 +12,10 @@ import {
   plain,
   type SlackMessage,
   section,
+  slackDate,
   truncate,
 } from './blocks.ts';
-import { input, textInput } from './form-elements.ts';
+import { input, switchInput, textInput } from './form-elements.ts';
 
 export const BATCH_FORM = 'batch_form';
 export const BATCH_ACTIONS = { import: 'batch_import' } as const;
@@ -26,8 +28,11 @@ const GROUPS_SHOWN = 20;
 
 const TERMINAL_IMPORT = 'npm run sip -- import <file.csv> --progress';
 
-/** `/sip batch`: a CSV file, or a few lines pasted. */
-export function buildBatchModal(privateMetadata: string): ModalView {
+/** `/sip batch`: a CSV file, or a few lines pasted; the activation SMS where they can be sent. */
+export function buildBatchModal(
+  privateMetadata: string,
+  options: { isSmsOffered: boolean } = { isSmsOffered: true },
+): ModalView {
   return modal(
     'Import accounts',
     [
@@ -50,6 +55,19 @@ export function buildBatchModal(privateMetadata: string): ModalView {
         }),
         { optional: true, hint: 'The header row first. Give a file or a list, not both.' },
       ),
+      ...(options.isSmsOffered
+        ? [
+            input(
+              'sendSms',
+              'Activation SMS',
+              switchInput('sendSms', 'Send the activation SMS to the wizard rows', false),
+              {
+                optional: true,
+                hint: 'Queued with the import, then sent at the SMS rate; a message in your DMs follows them. Off: send them later from the account cards.',
+              },
+            ),
+          ]
+        : []),
     ],
     { callbackId: BATCH_FORM, submit: 'Check', privateMetadata },
   );
@@ -73,7 +91,25 @@ export function buildFileTooLarge(name: string, bytes: number): SlackMessage {
   return { text, blocks: [section(text)] };
 }
 
-function countLines(summary: BatchSummary): string[] {
+const sms = (n: number) => `${n.toLocaleString('en-US')} activation SMS`;
+const wizardRows = (n: number) => `${n.toLocaleString('en-US')} wizard row${n === 1 ? '' : 's'}`;
+
+/** The activation SMS of a batch: asked for in the preview, or queued by the import. */
+type SmsOfBatch = { isSmsRequested: boolean } | { smsQueued: number };
+
+function smsLine(summary: BatchSummary, of: SmsOfBatch): string {
+  if ('smsQueued' in of && of.smsQueued > 0)
+    return `*Activation SMS queued:* ${of.smsQueued.toLocaleString('en-US')}; a message below follows them as they go out.`;
+  if ('isSmsRequested' in of && of.isSmsRequested)
+    return summary.smsToQueue > 0
+      ? `*Activation SMS:* ${sms(summary.smsToQueue)} will be queued by the import, one a wizard row, and sent at the SMS rate.`
+      : '*Activation SMS:* none to queue (no wizard row waits for activation).';
+  return summary.activationSmsRows > 0
+    ? `*Activation SMS:* none queued by this import; ${wizardRows(summary.activationSmsRows)} can get one: tick "Send the activation SMS" in \`/sip batch\`, or send them from the account cards.`
+    : '*Activation SMS:* none';
+}
+
+function countLines(summary: BatchSummary, smsText: string): string[] {
   const lines = [
     `*PGSM* ${summary.byType.pgsm} · *SNOM* ${summary.byType.snom} · *wizard* ${summary.byWay.wizard} · *plain* ${summary.byWay.plain}`,
   ];
@@ -84,13 +120,7 @@ function countLines(summary: BatchSummary): string[] {
       `*Per group:* ${groups.map((g) => `${escapeText(g.group)} ${g.accounts}`).join(', ')}${more > 0 ? `, and ${more} more groups` : ''}`,
     );
   }
-  lines.push(
-    summary.smsToQueue > 0
-      ? `*Activation SMS queued:* ${summary.smsToQueue}`
-      : summary.activationSmsRows > 0
-        ? `*Activation SMS:* none queued by the import; send them from the account cards (${summary.activationSmsRows} wizard rows).`
-        : '*Activation SMS:* none',
-  );
+  lines.push(smsText);
   return lines;
 }
 
@@ -115,7 +145,13 @@ function sampleText(summary: BatchSummary): string {
   return `*First rows:*\n\`\`\`${body}\`\`\``;
 }
 
-export type ImportButton = { fileId: string; sha256: string; name: string };
+export type ImportButton = {
+  fileId: string;
+  sha256: string;
+  name: string;
+  /** The modal's SMS checkbox: the import queues the wizard rows' activation SMS. */
+  isSmsRequested: boolean;
+};
 
 /** The checked file without errors: its counts, a sample and the Import button. */
 export function buildBatchPreview(summary: BatchSummary, button: ImportButton): SlackMessage {
@@ -123,7 +159,7 @@ export function buildBatchPreview(summary: BatchSummary, button: ImportButton): 
   const text = `${name}: ${accounts(summary.accounts)} ready to import.`;
   const blocks: KnownBlock[] = [
     section(`:white_check_mark: *${text}*`),
-    section(countLines(summary).join('\n')),
+    section(countLines(summary, smsLine(summary, button)).join('\n')),
   ];
   if (summary.sample.length > 0) blocks.push(section(sampleText(summary)));
   if (summary.accounts > 0)
@@ -139,7 +175,7 @@ export function buildBatchPreview(summary: BatchSummary, button: ImportButton): 
           value: JSON.stringify({ ...button, name: truncate(button.name, 200) }),
           confirm: confirmDialog(
             'Import accounts?',
-            `Create ${accounts(summary.accounts)} from ${truncate(name, 100)}, all or nothing.`,
+            `Create ${accounts(summary.accounts)} from ${truncate(name, 100)}, all or nothing${button.isSmsRequested && summary.smsToQueue > 0 ? `, and queue ${sms(summary.smsToQueue)}` : ''}.`,
             'Import',
             'primary',
           ),
@@ -187,7 +223,13 @@ export function buildBatchErrors(
 export function buildImportResult(
   name: string,
   result:
-    | { outcome: 'imported'; imported: number; summary: BatchSummary; who: string }
+    | {
+        outcome: 'imported';
+        imported: number;
+        smsQueued: number;
+        summary: BatchSummary;
+        who: string;
+      }
     | { outcome: 'repeated'; imported: number; importedAt: Date; actor: string },
 ): SlackMessage {
   const where = escapeText(name);
@@ -200,7 +242,7 @@ export function buildImportResult(
     text,
     blocks: [
       section(`:white_check_mark: *${text}* By <@${result.who}>.`),
-      section(countLines(result.summary).join('\n')),
+      section(countLines(result.summary, smsLine(result.summary, result)).join('\n')),
       context('`/sip list` or `/sip find` shows them.'),
     ],
   };
@@ -209,4 +251,55 @@ export function buildImportResult(
 export function buildBatchFailure(name: string, failure: string): SlackMessage {
   const text = `${escapeText(name)}: ${failure}`;
   return { text, blocks: [section(`:x: ${text}`)] };
+}
+
+/** About how long `seconds` is, in the unit a reader wants. */
+function formatDuration(seconds: number): string {
+  if (seconds < 90) return `${Math.max(1, Math.ceil(seconds))} s`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 90) return `${minutes} min`;
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+/** `slack:T1/U1` as a mention, `terminal:alice` as `alice (terminal)`. */
+function describeImporter(actor: string): string {
+  const user = /^slack:[^/]+\/([A-Z0-9]+)$/.exec(actor)?.[1];
+  if (user) return `<@${user}>`;
+  const terminal = /^terminal:(.+)$/.exec(actor)?.[1];
+  return escapeText(terminal ? `${terminal} (terminal)` : actor);
+}
+
+/**
+ * The one message that follows the activation SMS of a batch import as the outbox sends them,
+ * updated in place until none is waiting. `perSecond` is SIPOPS_SMS_PER_SECOND, for the time left.
+ */
+export function buildImportSmsProgress(
+  progress: ImportSmsProgress,
+  perSecond: number,
+): SlackMessage {
+  const n = (count: number) => count.toLocaleString('en-US');
+  const subject = `Activation SMS of ${n(progress.smsQueued)} imported account${progress.smsQueued === 1 ? '' : 's'}`;
+  const parts = [`${n(progress.sent)} of ${n(progress.smsQueued)} sent`];
+  if (progress.failed > 0) parts.push(`${n(progress.failed)} failed`);
+  if (progress.skipped > 0)
+    parts.push(`${n(progress.skipped)} not sent (link replaced or expired first)`);
+  if (progress.waiting > 0)
+    parts.push(
+      `${n(progress.waiting)} waiting (about ${formatDuration(progress.waiting / perSecond)} at ${perSecond}/s)`,
+    );
+  const isAllSent = progress.isDone && progress.sent === progress.smsQueued;
+  const text = isAllSent
+    ? `${subject}: all ${n(progress.sent)} sent.`
+    : `${subject}: ${parts.join(' · ')}${progress.isDone ? '; none waiting.' : ''}`;
+  const icon = !progress.isDone
+    ? ':hourglass_flowing_sand:'
+    : isAllSent
+      ? ':white_check_mark:'
+      : ':warning:';
+  const notes = [
+    `Imported ${slackDate(progress.createdAt.toISOString())} by ${describeImporter(progress.actor)}. Sent: handed to the SMS provider; delivery shows on each account's card.`,
+  ];
+  if (progress.isDone && progress.failed > 0)
+    notes.push('The App Home lists the failed SMS; send them again from the account cards.');
+  return { text, blocks: [section(`${icon} ${text}`), context(...notes)] };
 }

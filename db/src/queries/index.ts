@@ -1,5 +1,6 @@
 export * from './accounts.ts';
 export * from './activation-links.ts';
+export * from './batch-imports.ts';
 export * from './groups.ts';
 export * from './notifications.ts';
 export * from './settings.ts';

@@ -25,5 +25,9 @@ export const outbox = pgTable(
   (t) => [
     index('outbox_due_idx').on(t.nextAttemptAt).where(sql`${t.state} in ('pending', 'sending')`),
     index('outbox_order_idx').on(t.orderKey, t.id),
+    // The SMS of one batch import, counted by state for its progress message.
+    index('outbox_sms_import_idx')
+      .on(sql`(${t.payload}->>'importId')`)
+      .where(sql`${t.kind} = 'sms'`),
   ],
 );

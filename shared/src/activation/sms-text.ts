@@ -51,5 +51,7 @@ export const smsPayloadSchema = z.object({
   /** How long the link was valid when it was issued; the sender clamps to what remains. */
   validitySeconds: z.number().int().positive(),
   expiresAt: z.string(),
+  /** The batch import that queued it, whose progress message counts it. */
+  importId: z.string().optional(),
 });
 export type SmsPayload = z.infer<typeof smsPayloadSchema>;

@@ -53,10 +53,19 @@ export type ImportAccountsInput = {
   importId: string;
   /** Queue the activation SMS of the wizard rows not yet activated. */
   isSmsRequested: boolean;
+  /**
+   * Where to report how the queued SMS go out, opaque here (the Slack channel of the import's
+   * status message); none: the default notification channel, if there is one.
+   */
+  smsProgressChannel?: string | undefined;
 };
 
 /** Queues the activation SMS of these new accounts, inside the import's transaction. */
-export type QueueActivationSms = (tx: Database, accountIds: string[]) => Promise<void>;
+export type QueueActivationSms = (
+  tx: Database,
+  accountIds: string[],
+  importId: string,
+) => Promise<void>;
 
 export type ImportAccountsOptions = {
   onProgress?: ProgressListener | undefined;
@@ -123,7 +132,13 @@ export async function importAccounts(
       // Claimed first: a second confirmation of the same import waits here for this one to end.
       const [claimed] = await tx
         .insert(batchImports)
-        .values({ id: importId, actor, createdAt: now, accountCount: 0 })
+        .values({
+          id: importId,
+          actor,
+          createdAt: now,
+          accountCount: 0,
+          smsProgressChannel: input.smsProgressChannel ?? null,
+        })
         .onConflictDoNothing()
         .returning({ id: batchImports.id });
       if (!claimed) {
@@ -151,16 +166,16 @@ export async function importAccounts(
         importId,
         groups: [...writer.groups.values()],
       });
-      await tx
-        .update(batchImports)
-        .set({ accountCount: writer.written })
-        .where(eq(batchImports.id, importId));
       let smsQueued = 0;
       if (input.isSmsRequested && options.queueActivationSms) {
         // The one place the activation SMS of a batch are queued, in the import's transaction.
-        await options.queueActivationSms(tx, writer.smsCandidateIds);
+        await options.queueActivationSms(tx, writer.smsCandidateIds, importId);
         smsQueued = writer.smsCandidateIds.length;
       }
+      await tx
+        .update(batchImports)
+        .set({ accountCount: writer.written, smsQueued })
+        .where(eq(batchImports.id, importId));
       return { outcome: 'imported', imported: writer.written, smsQueued, summary };
     });
   } catch (error) {

@@ -51,14 +51,15 @@ export async function sendActivationSms(
 
 /**
  * The SMS of accounts a batch import has just written, queued inside the import's transaction,
- * so that the accounts and their SMS are written together or not at all.
+ * so that the accounts and their SMS are written together or not at all. Each carries the
+ * import's id, by which its progress is counted.
  */
 export function createActivationSmsQueue(deps: ActivationDeps, actor: Actor): QueueActivationSms {
-  return async (tx, accountIds) => {
+  return async (tx, accountIds, importId) => {
     for (const id of accountIds) {
       const record = await findAccountById(tx, id);
       if (!record) throw new Error(`account ${id} vanished during its import`);
-      await issueActivationSms(deps, tx, actor, record, 'installation');
+      await issueActivationSms(deps, tx, actor, record, 'installation', importId);
     }
   };
 }
@@ -69,6 +70,7 @@ async function issueActivationSms(
   actor: Actor,
   record: AccountRecord,
   kind: LinkKind,
+  importId?: string,
 ): Promise<SendActivationSmsResult> {
   const { account, profile } = record;
   if (account.type !== 'pgsm') {
@@ -135,6 +137,7 @@ async function issueActivationSms(
     preview: maskSmsText(text, token),
     validitySeconds: Math.max(1, Math.floor(deps.linkTtlMs / 1000)),
     expiresAt: expiresAt.toISOString(),
+    ...(importId === undefined ? {} : { importId }),
   };
   await tx.insert(outbox).values({
     kind: 'sms',

@@ -12,6 +12,7 @@ import {
   buildBatchModal,
   buildBatchPreview,
   buildImportResult,
+  buildImportSmsProgress,
 } from '@sipops/bot/views/batch';
 import { buildHelp } from '@sipops/bot/views/help';
 import { buildRoleList } from '@sipops/bot/views/roles';
@@ -177,13 +178,45 @@ describe('Slack views stay within Block Kit limits', () => {
     };
     const name = `${'n'.repeat(3000)}.csv`;
     for (const message of [
-      buildBatchPreview(summary, { fileId: 'F0123', sha256: 'a'.repeat(64), name }),
+      buildBatchPreview(summary, {
+        fileId: 'F0123',
+        sha256: 'a'.repeat(64),
+        name,
+        isSmsRequested: false,
+      }),
+      buildBatchPreview(
+        { ...summary, smsToQueue: 60_000 },
+        { fileId: 'F0123', sha256: 'a'.repeat(64), name, isSmsRequested: true },
+      ),
       buildBatchErrors(name, { ...summary, errorCount: 5000 }, 'uploaded'),
       buildBatchErrors(name, summary, 'failed', true),
-      buildImportResult(name, { outcome: 'imported', imported: 99_000, summary, who: 'U1' }),
+      buildImportResult(name, {
+        outcome: 'imported',
+        imported: 99_000,
+        smsQueued: 60_000,
+        summary,
+        who: 'U1',
+      }),
+      buildImportSmsProgress(
+        {
+          importId: 'i'.repeat(200),
+          actor: `terminal:${LONG}`,
+          createdAt: new Date('2025-03-01T09:00:00.000Z'),
+          smsQueued: 60_000,
+          channel: null,
+          ts: null,
+          waiting: 59_000,
+          sent: 700,
+          failed: 200,
+          skipped: 100,
+          isDone: false,
+        },
+        0.5,
+      ),
     ])
       expect(messageErrors(message)).toEqual([]);
     expect(checkView(buildBatchModal('{}'))).toEqual([]);
+    expect(checkView(buildBatchModal('{}', { isSmsOffered: false }))).toEqual([]);
   });
 
   it.each([

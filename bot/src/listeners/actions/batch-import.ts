@@ -9,6 +9,8 @@ const importButtonSchema = z.object({
   fileId: z.string().min(1),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   name: z.string(),
+  // Absent on buttons posted before the SMS checkbox existed.
+  isSmsRequested: z.boolean().default(false),
 });
 
 /** The Import button of a batch preview: the role checked again, then the file imported. */

@@ -1,16 +1,23 @@
 import { AppError, isAppError } from '@sipops/shared/errors';
 import { type BatchInput, previewBatch } from '../../batch-flow.ts';
 import { authorizeUser, type BotContext } from '../../bot-context.ts';
-import { type FormState, inputBlockIds, readText, toBlockErrors } from '../../form-input.ts';
+import {
+  type FormState,
+  inputBlockIds,
+  readSwitch,
+  readText,
+  toBlockErrors,
+} from '../../form-input.ts';
 import { describeFailure } from '../../slack-errors.ts';
 import { userOfPayload } from '../../slack-io.ts';
 import { buildNoticeModal } from '../../views/blocks.ts';
 import type { SubmissionArgs } from './submit-form.ts';
 
-/** The modal's file or pasted list: exactly one of them. */
+/** The modal's file or pasted list (exactly one of them), and its SMS checkbox. */
 export function readBatchForm(state: FormState): BatchInput {
   const files = state.file?.file?.files ?? [];
   const pasted = readText(state, 'paste');
+  const isSmsRequested = readSwitch(state, 'sendSms') === true;
   const [file] = files;
   if (file && pasted !== undefined) {
     const message = 'give a file or a pasted list, not both';
@@ -21,8 +28,9 @@ export function readBatchForm(state: FormState): BatchInput {
       ],
     });
   }
-  if (file) return { fileId: file.id, name: file.name ?? 'the file' };
-  if (pasted !== undefined) return { pasted: pasted.endsWith('\n') ? pasted : `${pasted}\n` };
+  if (file) return { fileId: file.id, name: file.name ?? 'the file', isSmsRequested };
+  if (pasted !== undefined)
+    return { pasted: pasted.endsWith('\n') ? pasted : `${pasted}\n`, isSmsRequested };
   const message = 'choose a CSV file, or paste a list below';
   throw new AppError('VALIDATION', message, { issues: [{ field: 'file', message }] });
 }

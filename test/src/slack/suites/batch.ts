@@ -1,7 +1,15 @@
+import { createNotifyClient } from '@sipops/bot/notifications/start-notification-worker';
+import { startImportSmsProgress } from '@sipops/bot/sms/start-import-sms-progress';
+import { startSmsWorker } from '@sipops/bot/sms/start-sms-worker';
+import type { Database } from '@sipops/db/client';
+import { activationLinks, batchImports, outbox } from '@sipops/db/schema';
 import { formatCsvLine } from '@sipops/shared/batch/csv-format';
+import { importAccounts } from '@sipops/shared/use-cases/import-accounts';
+import { createActivationSmsQueue } from '@sipops/shared/use-cases/send-activation-sms';
 import { showAccount } from '@sipops/shared/use-cases/show-account';
-import { countRows, mobileNumber } from '@sipops/shared/use-cases/test-fixture';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { countRows, e164, mobileNumber } from '@sipops/shared/use-cases/test-fixture';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { FakeFile, PostedMessage } from '../../fake-slack.ts';
 import { buttonPress, type SentView } from '../payloads.ts';
 import { readable, type Sent, type SlackHarness, USERS } from '../slack-harness.ts';
@@ -11,6 +19,18 @@ const csv = (rows: string[][]) =>
   formatCsvLine(HEADER) + rows.map((row) => formatCsvLine(row)).join('');
 
 type Button = { action_id: string; value: string; confirm?: unknown };
+
+/** The outbox SMS a batch import queued, found by the import id they carry. */
+const smsOfImport = (db: Database, importId: string) =>
+  db
+    .select()
+    .from(outbox)
+    .where(and(eq(outbox.kind, 'sms'), sql`${outbox.payload}->>'importId' = ${importId}`));
+
+const importRow = async (db: Database, importId: string) =>
+  (await db.select().from(batchImports).where(eq(batchImports.id, importId)))[0];
+
+const NOTIFY_CHANNEL = 'CNOTIFY01';
 
 export function batchTests(harness: () => SlackHarness): void {
   describe('batch', () => {
@@ -43,10 +63,11 @@ export function batchTests(harness: () => SlackHarness): void {
       return undefined;
     }
 
-    async function submitFile(file: FakeFile): Promise<Sent> {
+    async function submitFile(file: FakeFile, isSmsRequested = false): Promise<Sent> {
       const view = await openBatch();
       const sent = await h.submit(USERS.support, view, {
         file: [{ id: file.id, name: file.name }],
+        ...(isSmsRequested ? { sendSms: true } : {}),
       });
       expect(sent.json).toBeUndefined();
       return sent;
@@ -72,6 +93,11 @@ export function batchTests(harness: () => SlackHarness): void {
       expect(file).toMatchObject({ type: 'file_input', filetypes: ['csv'], max_files: 1 });
       const paste = view.blocks.find((b) => b.block_id === 'paste')?.element;
       expect(paste).toMatchObject({ type: 'plain_text_input', multiline: true });
+      const sms = view.blocks.find((b) => b.block_id === 'sendSms');
+      expect(sms).toMatchObject({ type: 'input', optional: true });
+      expect(sms?.element).toMatchObject({ type: 'checkboxes', action_id: 'sendSms' });
+      expect(sms?.element).not.toHaveProperty('initial_options');
+      expect(readable(sms)).toContain('Send the activation SMS to the wizard rows');
       expect(h.fake.violations).toEqual([]);
     });
 
@@ -112,8 +138,12 @@ export function batchTests(harness: () => SlackHarness): void {
       expect(read).toContain('*PGSM* 2 · *SNOM* 0 · *wizard* 1 · *plain* 1');
       expect(read).toContain('acme 1, beta 1');
       expect(read).toContain('batch.anna');
+      expect(read).toContain(
+        '*Activation SMS:* none queued by this import; 1 wizard row can get one',
+      );
       const button = importButton(preview);
       expect(button?.confirm).toBeDefined();
+      expect(JSON.parse(button?.value ?? '')).toMatchObject({ isSmsRequested: false });
       expect(await countRows(h.deps.db)).toEqual(before);
 
       if (!button) throw new Error('no Import button');
@@ -129,6 +159,19 @@ export function batchTests(harness: () => SlackHarness): void {
       const result = readable(lastStatus().blocks);
       expect(result).toMatch(/Imported 2 accounts|already imported \(2 accounts/);
       expect(importButton(lastStatus())).toBeUndefined();
+      // Without the box ticked nothing is queued: the wizard account waits, with no link.
+      const wizard = await showAccount(h.deps, numbers[0] ?? '');
+      expect(wizard.status).toBe('created');
+      expect(
+        await h.deps.db.$count(activationLinks, eq(activationLinks.accountId, wizard.id)),
+      ).toBe(0);
+      const { sha256 } = JSON.parse(button.value) as { sha256: string };
+      const importId = `slack:${file.id}:${sha256}`;
+      expect(await importRow(h.deps.db, importId)).toMatchObject({
+        accountCount: 2,
+        smsQueued: 0,
+      });
+      expect(await smsOfImport(h.deps.db, importId)).toEqual([]);
 
       // A retry later: nothing more.
       await pressImport(button, preview);
@@ -214,6 +257,174 @@ export function batchTests(harness: () => SlackHarness): void {
       expect(await countRows(h.deps.db)).toEqual(before);
       // The preview stays for someone allowed.
       expect(importButton(lastStatus())).toBeDefined();
+    });
+
+    /** The SMS worker (local outbox) and the progress loop, as `npm start` runs them, until stopped. */
+    function startSmsSending(options: { defaultChannel?: string; isSending: boolean }) {
+      const client = createNotifyClient('xoxb-test', h.fake.url, { timeoutMs: 1500 });
+      const progress = startImportSmsProgress({
+        deps: h.deps,
+        client,
+        defaultChannel: options.defaultChannel,
+        perSecond: 20,
+        intervalMs: 100,
+        log: () => {},
+      });
+      let worker: { stop(): Promise<void> } | undefined;
+      const send = () => {
+        worker ??= startSmsWorker({
+          deps: h.deps,
+          config: { mode: 'local', perSecond: 20 },
+          publicBaseUrl: h.deps.publicBaseUrl,
+          pollIntervalMs: 50,
+          log: () => {},
+        });
+      };
+      if (options.isSending) send();
+      return {
+        send,
+        stop: () => Promise.all([progress.stop(), worker?.stop()]),
+      };
+    }
+
+    /** The messages of a channel that report the SMS of an import of `count` accounts. */
+    const progressMessages = (channel: string, count: number) =>
+      h.fake
+        .history(channel)
+        .filter((m) => m.text?.startsWith(`Activation SMS of ${count} imported account`));
+
+    it('queues the activation SMS of the wizard rows when the box is ticked, and follows them in the DM until all are sent', async () => {
+      const wizards = [mobileNumber(), mobileNumber()];
+      const file = h.fake.addFile(
+        'with-sms.csv',
+        csv([
+          ['wizard', 'acme', wizards[0] ?? '', '', '', ''],
+          ['plain', 'beta', mobileNumber(), 'pgsm', 'batch.sms', 'Long-pass-123'],
+          ['wizard', 'acme', wizards[1] ?? '', '', '', ''],
+        ]),
+      );
+      await submitFile(file, true);
+      const preview = lastStatus();
+      expect(readable(preview.blocks)).toContain(
+        '*Activation SMS:* 2 activation SMS will be queued by the import',
+      );
+      const button = importButton(preview);
+      if (!button) throw new Error('no Import button');
+      const value = JSON.parse(button.value) as { sha256: string; isSmsRequested: boolean };
+      expect(value.isSmsRequested).toBe(true);
+      expect(readable(button.confirm)).toContain('and queue 2 activation SMS');
+
+      await pressImport(button, preview);
+      const result = readable(lastStatus().blocks);
+      expect(result).toContain('Imported 3 accounts from with-sms.csv');
+      expect(result).toContain('*Activation SMS queued:* 2');
+
+      // Another import than the same file without SMS; the accounts, links and SMS in the database.
+      const importId = `slack:${file.id}:${value.sha256}:sms`;
+      expect(await importRow(h.deps.db, importId)).toMatchObject({
+        accountCount: 3,
+        smsQueued: 2,
+        smsProgressChannel: preview.channel,
+        smsProgressTs: null,
+      });
+      const ids: string[] = [];
+      for (const number of wizards) {
+        const account = await showAccount(h.deps, number);
+        expect(account.status).toBe('installation_sms_sent');
+        expect(account.enabled).toBe(false);
+        ids.push(account.id);
+      }
+      expect((await showAccount(h.deps, 'batch.sms')).status).toBe('created');
+      const links = await h.deps.db
+        .select()
+        .from(activationLinks)
+        .where(inArray(activationLinks.accountId, ids));
+      expect(links.map((l) => l.accountId).sort()).toEqual([...ids].sort());
+      const queued = await smsOfImport(h.deps.db, importId);
+      expect(queued.map((row) => row.state)).toEqual(['pending', 'pending']);
+      expect(
+        queued.map((row) => (row.payload as { to: string; linkId: string }).to).sort(),
+      ).toEqual(wizards.map(e164).sort());
+      expect(queued.map((row) => (row.payload as { linkId: string }).linkId).sort()).toEqual(
+        links.map((l) => l.id).sort(),
+      );
+
+      // The progress is posted under the result, then updated once the worker has sent them.
+      const sending = startSmsSending({ isSending: false });
+      try {
+        await vi.waitFor(() => expect(progressMessages(preview.channel, 2)).toHaveLength(1), {
+          timeout: 10_000,
+          interval: 50,
+        });
+        const [posted] = progressMessages(preview.channel, 2);
+        expect(posted?.text).toBe(
+          'Activation SMS of 2 imported accounts: 0 of 2 sent · 2 waiting (about 1 s at 20/s)',
+        );
+        expect(readable(posted?.blocks)).toContain(`by <@${USERS.support}>`);
+        sending.send();
+        await vi.waitFor(
+          async () => {
+            expect((await importRow(h.deps.db, importId))?.smsProgressDoneAt).not.toBeNull();
+          },
+          { timeout: 15_000, interval: 100 },
+        );
+        const messages = progressMessages(preview.channel, 2);
+        expect(messages).toHaveLength(1);
+        expect(messages[0]?.ts).toBe(posted?.ts);
+        expect(messages[0]?.text).toBe('Activation SMS of 2 imported accounts: all 2 sent.');
+        expect(readable(messages[0]?.blocks)).toContain(':white_check_mark:');
+        expect(await importRow(h.deps.db, importId)).toMatchObject({
+          smsProgressChannel: preview.channel,
+          smsProgressTs: posted?.ts,
+        });
+        expect((await smsOfImport(h.deps.db, importId)).map((row) => row.state)).toEqual([
+          'done',
+          'done',
+        ]);
+        const updates = h.fake.callsTo('chat.update').filter((call) => call.body.ts === posted?.ts);
+        expect(updates.length).toBeGreaterThan(0);
+      } finally {
+        await sending.stop();
+      }
+      expect(h.fake.violations).toEqual([]);
+    });
+
+    it('reports the SMS of a terminal import (no channel of its own) in SIPOPS_NOTIFY_CHANNEL', async () => {
+      const number = mobileNumber();
+      const actor = 'terminal:alice';
+      // What `npm run sip -- import file.csv --send-sms` runs.
+      const result = await importAccounts(
+        h.deps,
+        actor,
+        {
+          source: csv([['wizard', 'acme', number, '', '', '']]),
+          importId: `terminal-sms-${number}`,
+          isSmsRequested: true,
+        },
+        { queueActivationSms: createActivationSmsQueue(h.deps, actor) },
+      );
+      expect(result).toMatchObject({ outcome: 'imported', imported: 1, smsQueued: 1 });
+      const sending = startSmsSending({ defaultChannel: NOTIFY_CHANNEL, isSending: true });
+      try {
+        await vi.waitFor(
+          async () => {
+            const row = await importRow(h.deps.db, `terminal-sms-${number}`);
+            expect(row?.smsProgressDoneAt).not.toBeNull();
+          },
+          { timeout: 15_000, interval: 100 },
+        );
+      } finally {
+        await sending.stop();
+      }
+      const [message, ...more] = progressMessages(NOTIFY_CHANNEL, 1);
+      expect(more).toEqual([]);
+      expect(message?.text).toBe('Activation SMS of 1 imported account: all 1 sent.');
+      expect(readable(message?.blocks)).toContain('by alice (terminal)');
+      expect(await importRow(h.deps.db, `terminal-sms-${number}`)).toMatchObject({
+        smsProgressChannel: NOTIFY_CHANNEL,
+        smsProgressTs: message?.ts,
+      });
+      expect(h.fake.violations).toEqual([]);
     });
   });
 }

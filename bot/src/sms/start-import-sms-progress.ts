@@ -1,0 +1,133 @@
+import type { Deps } from '@sipops/shared/deps';
+import { RetryableError } from '@sipops/shared/outbox/outbox-worker';
+import {
+  finishImportSms,
+  type ImportSmsProgress,
+  listImportSmsProgress,
+  recordImportSmsMessage,
+} from '@sipops/shared/use-cases/list-import-sms-progress';
+import type { WebClient } from '@slack/web-api';
+import { toDeliveryError } from '../notifications/post-notification.ts';
+import { slackApiError } from '../slack-errors.ts';
+import { buildImportSmsProgress } from '../views/batch.ts';
+import type { SlackMessage } from '../views/blocks.ts';
+
+export const IMPORT_SMS_PROGRESS_INTERVAL_MS = 5000;
+
+export type ImportSmsProgressOptions = {
+  deps: Pick<Deps, 'db' | 'clock'>;
+  /** Built with createNotifyClient: no hidden retries, the next pass is the retry. */
+  client: WebClient;
+  /** SIPOPS_NOTIFY_CHANNEL: where imports without a channel of their own (terminal) report. */
+  defaultChannel: string | undefined;
+  /** SIPOPS_SMS_PER_SECOND, for the time left. */
+  perSecond: number;
+  /** Between two passes (tests shorten it). */
+  intervalMs?: number;
+  log?: (line: string) => void;
+};
+
+export type ImportSmsProgressLoop = { stop(): Promise<void> };
+
+/**
+ * Follows the activation SMS queued by batch imports: every few seconds, one Slack message per
+ * import is posted, then updated with how many were sent, failed and wait, until none waits.
+ */
+export function startImportSmsProgress(options: ImportSmsProgressOptions): ImportSmsProgressLoop {
+  const log = options.log ?? ((line: string) => console.warn(line));
+  const shown = new Map<string, string>();
+  let isStopped = false;
+  let wake: (() => void) | undefined;
+  const loop = (async () => {
+    while (!isStopped) {
+      try {
+        await reportImportSmsProgress({ ...options, log }, shown);
+      } catch (error) {
+        log(`sipops: import SMS progress: ${error instanceof Error ? error.message : error}`);
+      }
+      if (isStopped) break;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, options.intervalMs ?? IMPORT_SMS_PROGRESS_INTERVAL_MS);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  })();
+  return {
+    async stop() {
+      isStopped = true;
+      wake?.();
+      await loop;
+    },
+  };
+}
+
+/**
+ * One pass over the imports followed. `shown` holds the text last shown per import, so an
+ * unchanged message is not updated again.
+ */
+export async function reportImportSmsProgress(
+  options: ImportSmsProgressOptions,
+  shown: Map<string, string> = new Map(),
+): Promise<void> {
+  const log = options.log ?? ((line: string) => console.warn(line));
+  for (const progress of await listImportSmsProgress(options.deps)) {
+    const channel = progress.channel ?? options.defaultChannel;
+    if (!channel) {
+      // A terminal import with no default channel: nowhere to report, only the end to record.
+      if (progress.isDone) await finishImportSms(options.deps, progress.importId);
+      continue;
+    }
+    const message = buildImportSmsProgress(progress, options.perSecond);
+    try {
+      if (shown.get(progress.importId) !== message.text || !progress.ts)
+        await showProgress(options, progress, channel, message);
+      shown.set(progress.importId, message.text);
+      if (progress.isDone) {
+        await finishImportSms(options.deps, progress.importId);
+        shown.delete(progress.importId);
+      }
+    } catch (error) {
+      const failure = toDeliveryError(error, channel);
+      if (failure instanceof RetryableError) {
+        log(`sipops: SMS progress of import ${progress.importId} waits: ${failure.message}`);
+        continue;
+      }
+      // A channel the bot cannot post to will not change by itself: stop following the import.
+      log(`sipops: SMS progress of import ${progress.importId} not shown: ${failure.message}`);
+      await finishImportSms(options.deps, progress.importId);
+      shown.delete(progress.importId);
+    }
+  }
+}
+
+/** Updates the import's message, or posts it where there is none (or it was deleted). */
+async function showProgress(
+  options: ImportSmsProgressOptions,
+  progress: ImportSmsProgress,
+  channel: string,
+  message: SlackMessage,
+): Promise<void> {
+  const content = { text: message.text, ...(message.blocks ? { blocks: message.blocks } : {}) };
+  if (progress.ts) {
+    try {
+      await options.client.chat.update({ channel, ts: progress.ts, ...content });
+      return;
+    } catch (error) {
+      if (slackApiError(error) !== 'message_not_found') throw error;
+    }
+  }
+  const posted = await options.client.chat.postMessage({
+    channel,
+    ...content,
+    unfurl_links: false,
+    unfurl_media: false,
+  });
+  if (!posted.ts) throw new Error('chat.postMessage gave no ts');
+  await recordImportSmsMessage(options.deps, progress.importId, {
+    channel: posted.channel ?? channel,
+    ts: posted.ts,
+  });
+}

@@ -1,0 +1,79 @@
+import { and, asc, eq, gt, isNull, type SQL, sql } from 'drizzle-orm';
+import type { Database } from '../client.ts';
+import { batchImports, outbox, smsMessages } from '../schema/index.ts';
+
+/** A batch import whose activation SMS are followed, with its SMS outbox rows counted by state. */
+export type ImportSmsCounts = {
+  importId: string;
+  actor: string;
+  createdAt: Date;
+  smsQueued: number;
+  channel: string | null;
+  ts: string | null;
+  /** Pending, or being sent. */
+  waiting: number;
+  /** Handed to the provider (or the local outbox). */
+  sent: number;
+  /** Given up after their tries. */
+  failed: number;
+  /** Dropped unsent: their link was replaced or revoked before their turn. */
+  skipped: number;
+};
+
+const counted = (condition: SQL) =>
+  sql<number>`count(${outbox.id}) filter (where ${condition})`.mapWith(Number);
+
+/**
+ * Imports that queued SMS and whose progress is not finished, oldest first. The outbox rows are
+ * found by the import id in their payload (the partial index outbox_sms_import_idx); a done row
+ * without an SMS row was skipped, not sent.
+ */
+export async function listImportSmsCounts(db: Database): Promise<ImportSmsCounts[]> {
+  return db
+    .select({
+      importId: batchImports.id,
+      actor: batchImports.actor,
+      createdAt: batchImports.createdAt,
+      smsQueued: batchImports.smsQueued,
+      channel: batchImports.smsProgressChannel,
+      ts: batchImports.smsProgressTs,
+      waiting: counted(sql`${outbox.state} in ('pending', 'sending')`),
+      sent: counted(sql`${outbox.state} = 'done' and ${smsMessages.id} is not null`),
+      failed: counted(sql`${outbox.state} = 'failed'`),
+      skipped: counted(sql`${outbox.state} = 'done' and ${smsMessages.id} is null`),
+    })
+    .from(batchImports)
+    .leftJoin(
+      outbox,
+      // Literals, not parameters: the planner matches them to the partial expression index.
+      sql`${outbox.kind} = 'sms' and (${outbox.payload}->>'importId') = ${batchImports.id}`,
+    )
+    .leftJoin(smsMessages, eq(smsMessages.outboxId, outbox.id))
+    .where(and(gt(batchImports.smsQueued, 0), isNull(batchImports.smsProgressDoneAt)))
+    .groupBy(batchImports.id)
+    .orderBy(asc(batchImports.createdAt), asc(batchImports.id));
+}
+
+/** Where the progress message of an import was posted. */
+export async function setImportSmsMessage(
+  db: Database,
+  importId: string,
+  message: { channel: string; ts: string },
+): Promise<void> {
+  await db
+    .update(batchImports)
+    .set({ smsProgressChannel: message.channel, smsProgressTs: message.ts })
+    .where(eq(batchImports.id, importId));
+}
+
+/** The progress of an import is over: it is no longer listed. */
+export async function finishImportSmsProgress(
+  db: Database,
+  importId: string,
+  at: Date,
+): Promise<void> {
+  await db
+    .update(batchImports)
+    .set({ smsProgressDoneAt: at })
+    .where(and(eq(batchImports.id, importId), isNull(batchImports.smsProgressDoneAt)));
+}
