@@ -1,5 +1,6 @@
 import type { Database } from '@sipops/db/client';
 import { auditLog, outbox } from '@sipops/db/schema';
+import type { SQL } from 'drizzle-orm';
 import type { AccountView } from './account-view.ts';
 import { insertJsonRows } from './batch/bulk-sql.ts';
 import type { Actor } from './deps.ts';
@@ -18,29 +19,28 @@ const AUDIT_KEYS = [
 const OUTBOX_KEYS = ['kind', 'orderKey', 'payload', 'createdAt', 'nextAttemptAt'] as const;
 
 /**
- * The audit rows of many accounts created at once (a batch import), in one statement: the same
- * rows recordAccountChange writes one by one, password masked the same way.
+ * The audit rows of many accounts created at once (a batch import), as one statement: the same
+ * rows recordAccountChange writes one by one, password masked the same way. Built apart from its
+ * execution so that the next chunk is serialised while the database writes the previous one.
  */
-export async function recordAccountsCreated(
-  tx: Database,
-  change: { actor: Actor; at: Date; accounts: readonly AccountView[] },
-): Promise<void> {
-  if (change.accounts.length === 0) return;
-  await tx.execute(
-    insertJsonRows(
-      auditLog,
-      AUDIT_KEYS,
-      change.accounts.map((view) => ({
-        at: change.at,
-        actor: change.actor,
-        action: 'account.created',
-        subjectType: 'account' as const,
-        subjectId: view.id,
-        subjectName: view.username,
-        before: null,
-        after: snapshot(view),
-      })),
-    ),
+export function auditAccountsCreated(change: {
+  actor: Actor;
+  at: Date;
+  accounts: readonly AccountView[];
+}): SQL {
+  return insertJsonRows(
+    auditLog,
+    AUDIT_KEYS,
+    change.accounts.map((view) => ({
+      at: change.at,
+      actor: change.actor,
+      action: 'account.created',
+      subjectType: 'account' as const,
+      subjectId: view.id,
+      subjectName: view.username,
+      before: null,
+      after: snapshot(view),
+    })),
   );
 }
 

@@ -2,7 +2,7 @@ import { getTableColumns, type SQL, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 
 /**
- * `insert into <table> … select … from json_to_recordset($1)`: thousands of rows in one statement
+ * `insert into <table> … select … from jsonb_to_recordset($1)`: thousands of rows in one statement
  * with one bind parameter, so Postgres's limit of 65,535 parameters a statement never comes near,
  * on postgres.js and PGlite alike (COPY is not on PGlite's driver path). The rows are the table's
  * own insert objects, keyed by their TypeScript names; each column is typed from the schema.
@@ -23,7 +23,7 @@ export function insertJsonRows<T extends PgTable>(
     sources.push(sql`${sql.identifier(key)}`);
     types.push(sql`${sql.identifier(key)} ${sql.raw(column.getSQLType())}`);
   }
-  return sql`insert into ${table} (${sql.join(targets, sql`, `)}) select ${sql.join(sources, sql`, `)} from json_to_recordset(${JSON.stringify(rows)}::json) as r(${sql.join(types, sql`, `)})`;
+  return sql`insert into ${table} (${sql.join(targets, sql`, `)}) select ${sql.join(sources, sql`, `)} from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(${sql.join(types, sql`, `)})`;
 }
 
 /** `{"a","b"}`: text values as one Postgres array literal, quoted and escaped. */

@@ -8,7 +8,7 @@ import {
   provisioningProfiles,
   virtualNumbers,
 } from '@sipops/db/schema';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { type AccountView, toAccountView } from '../account-view.ts';
 import { insertJsonRows } from '../batch/bulk-sql.ts';
@@ -26,8 +26,8 @@ import { rethrowUniqueViolation } from '../database-errors.ts';
 import type { Actor, Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import {
+  auditAccountsCreated,
   type ImportedGroup,
-  recordAccountsCreated,
   recordAccountsImported,
 } from '../record-changes-bulk.ts';
 import { readSipRealm } from '../settings.ts';
@@ -35,7 +35,7 @@ import { parseInput } from '../validation.ts';
 
 /** Accounts written per statement: about 1.5 KB of JSON each, a few MB a statement. */
 export const IMPORT_CHUNK_ROWS = 2500;
-/** Rows prepared between two yields to the event loop, so the database is fed while we hash. */
+/** Rows prepared between two yields to the event loop, so that the database's answers are taken. */
 const ROWS_PER_YIELD = 250;
 
 export const importIdSchema = z
@@ -209,19 +209,32 @@ const ACCOUNT_KEYS = [
 ] as const;
 const NUMBER_KEYS = ['number', 'accountId', 'kind'] as const;
 
-type PreparedChunk = {
-  accounts: AccountRow[];
-  numbers: (typeof virtualNumbers.$inferInsert)[];
-  views: AccountView[];
+/** A unique key of the file's values violated at insert: taken by another account since the check. */
+const TAKEN_MEANWHILE = {
+  accounts_username_unique: new AppError(
+    'DUPLICATE_USERNAME',
+    'a username of the file was taken by another account a moment ago: check the file again',
+    { field: 'username' },
+  ),
+  virtual_numbers_pkey: new AppError(
+    'DUPLICATE_NUMBER',
+    'a number of the file was taken by another account a moment ago: check the file again',
+    { field: 'number' },
+  ),
 };
+
+/** A chunk ready to send: its three statements, serialised. */
+type PreparedChunk = { rows: number; accounts: SQL; numbers: SQL; audit: SQL };
 
 /** A username drawn for a row that gives none, and where its account is: waiting, or written. */
 type DrawnName = { account: CheckedAccount | undefined; id: string | undefined };
 
 /**
- * Writes the checked accounts of an import a chunk at a time, preparing the next chunk (hashing,
- * encrypting) while the database writes the previous one. A chunk is written only once its
- * duplicates have been looked up in the database, and nothing more once the file has an error.
+ * Writes the checked accounts of an import a chunk at a time, in a pipeline over the one
+ * connection of the transaction: while the database writes a chunk, the next one is prepared
+ * (hashed, encrypted, serialised) and the one after it read and checked. A chunk is prepared only
+ * once its duplicates have been looked up in the database, and nothing more is written once the
+ * file has an error.
  */
 class AccountWriter {
   written = 0;
@@ -229,6 +242,8 @@ class AccountWriter {
   readonly groups = new Map<string, ImportedGroup>();
   private pending: CheckedAccount[] = [];
   private readonly drawn = new Map<string, DrawnName>();
+  /** Prepared, waiting for the chunk being written. */
+  private ready: PreparedChunk | undefined;
   private writing: Promise<void> = Promise.resolve();
   private realm = '';
   private profiles = new Map<string, ProfileRow>();
@@ -274,6 +289,7 @@ class AccountWriter {
 
   async finish(): Promise<void> {
     if (this.pending.length > 0) await this.flush();
+    if (this.checker.errorCount === 0) this.send();
     await this.writing;
     this.progress({ phase: 'importing', rows: this.written }, true);
   }
@@ -299,6 +315,8 @@ class AccountWriter {
     if (id === undefined) throw new Error('a drawn username has no account');
     while (await isUsernameTaken(this.tx, next)) next = this.draw();
     this.drawn.set(next, holder);
+    // Its chunk may still wait to be sent.
+    this.send();
     await this.writing;
     await this.renameWritten(id, next);
   }
@@ -327,12 +345,23 @@ class AccountWriter {
   private async flush(): Promise<void> {
     const chunk = this.pending;
     this.pending = [];
+    // Answered once the chunk being written is: the database works in statement order.
     await this.checker.flushDatabaseChecks();
-    if (this.checker.errorCount > 0) return;
+    if (this.checker.errorCount > 0) {
+      this.ready = undefined;
+      return;
+    }
     await this.avoidTakenUsernames(chunk);
-    const prepared = await this.prepare(chunk);
-    await this.writing;
-    this.writing = this.write(prepared);
+    this.send();
+    this.ready = await this.prepare(chunk);
+  }
+
+  /** Sends the prepared chunk, to be written after the one being written. */
+  private send(): void {
+    const chunk = this.ready;
+    if (!chunk) return;
+    this.ready = undefined;
+    this.writing = this.writing.then(() => this.write(chunk));
     // Handled here so that a failure waits for the next await of `writing` instead of crashing.
     this.writing.catch(() => {});
   }
@@ -358,7 +387,9 @@ class AccountWriter {
   }
 
   private async prepare(chunk: CheckedAccount[]): Promise<PreparedChunk> {
-    const prepared: PreparedChunk = { accounts: [], numbers: [], views: [] };
+    const rows: AccountRow[] = [];
+    const numbers: (typeof virtualNumbers.$inferInsert)[] = [];
+    const views: AccountView[] = [];
     for (const [index, row] of chunk.entries()) {
       if (index > 0 && index % ROWS_PER_YIELD === 0) await new Promise(setImmediate);
       const username = row.username;
@@ -403,12 +434,12 @@ class AccountWriter {
         createdAt: this.now,
         updatedAt: this.now,
       };
-      prepared.accounts.push(account);
-      prepared.numbers.push({ number: row.number, accountId: id, kind: 'primary' });
+      rows.push(account);
+      numbers.push({ number: row.number, accountId: id, kind: 'primary' });
       if (row.secondaryNumber)
-        prepared.numbers.push({ number: row.secondaryNumber, accountId: id, kind: 'secondary' });
+        numbers.push({ number: row.secondaryNumber, accountId: id, kind: 'secondary' });
       const groupProfile = row.group.profileId ? this.profiles.get(row.group.profileId) : undefined;
-      prepared.views.push(
+      views.push(
         toAccountView({
           account,
           group: row.group,
@@ -417,38 +448,26 @@ class AccountWriter {
         }),
       );
     }
-    return prepared;
+    return {
+      rows: rows.length,
+      accounts: insertJsonRows(accounts, ACCOUNT_KEYS, rows),
+      numbers: insertJsonRows(virtualNumbers, NUMBER_KEYS, numbers),
+      audit: auditAccountsCreated({ actor: this.actor, at: this.now, accounts: views }),
+    };
   }
 
   private async write(chunk: PreparedChunk): Promise<void> {
-    await this.tx
-      .execute(insertJsonRows(accounts, ACCOUNT_KEYS, chunk.accounts))
-      .catch((error: unknown) =>
-        rethrowUniqueViolation(error, {
-          accounts_username_unique: new AppError(
-            'DUPLICATE_USERNAME',
-            'a username of the file was taken by another account a moment ago: check the file again',
-            { field: 'username' },
-          ),
-        }),
-      );
-    await this.tx
-      .execute(insertJsonRows(virtualNumbers, NUMBER_KEYS, chunk.numbers))
-      .catch((error: unknown) =>
-        rethrowUniqueViolation(error, {
-          virtual_numbers_pkey: new AppError(
-            'DUPLICATE_NUMBER',
-            'a number of the file was taken by another account a moment ago: check the file again',
-            { field: 'number' },
-          ),
-        }),
-      );
-    await recordAccountsCreated(this.tx, {
-      actor: this.actor,
-      at: this.now,
-      accounts: chunk.views,
-    });
-    this.written += chunk.accounts.length;
+    // Sent together, pipelined on the connection: the database goes from one to the next without
+    // waiting for this process, busy preparing the next chunk. A failure aborts the transaction
+    // and fails the statements after it: the first failure says why.
+    const results = await Promise.allSettled([
+      this.tx.execute(chunk.accounts),
+      this.tx.execute(chunk.numbers),
+      this.tx.execute(chunk.audit),
+    ]);
+    for (const result of results)
+      if (result.status === 'rejected') rethrowUniqueViolation(result.reason, TAKEN_MEANWHILE);
+    this.written += chunk.rows;
     this.progress({ phase: 'importing', rows: this.written });
   }
 }
