@@ -6,6 +6,7 @@ import { ConfigError } from '@sipops/shared/runtime-config';
 import next from 'next';
 import { createSlackApp, SLACK_EVENTS_PATH } from './app.ts';
 import { readBotConfig, readServerConfig, readSmsConfig } from './env.ts';
+import { limitHeapGrowth } from './heap-growth.ts';
 import {
   createNotifyClient,
   startNotificationWorker,
@@ -21,6 +22,8 @@ const WEB_DIR = fileURLToPath(new URL('../../web', import.meta.url));
  * mobile pages and webhooks, the terminal's forwarded commands and, when configured, the bot.
  */
 async function start(): Promise<void> {
+  // Slack imports run here too.
+  limitHeapGrowth();
   const config = readServerConfig();
   const botConfig = readBotConfig();
   const smsConfig = readSmsConfig();

@@ -5,6 +5,7 @@ import { askHolder, lockAddress } from '@sipops/db/data-dir-lock';
 import { openRuntime, type Runtime } from '@sipops/shared/runtime';
 import { ConfigError } from '@sipops/shared/runtime-config';
 import { readCallerCwd, readTerminalConfig } from '../env.ts';
+import { limitHeapGrowth } from '../heap-growth.ts';
 import { forwardCommand } from './forward.ts';
 import { EXIT_FAILED, EXIT_USAGE, type TerminalIo } from './io.ts';
 import { isDestructiveCall, runCli } from './run-cli.ts';
@@ -81,6 +82,7 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+limitHeapGrowth();
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
