@@ -29,8 +29,10 @@ const cleanNumber = (input: string): string => {
 
 const parseInternational = (text: string, field: string): ParsedNumber => {
   const parsed = parsePhoneNumberFromString(text);
-  if (parsed?.isValid()) {
-    const type = parsed.getType();
+  // A number with a type is valid (with the full metadata, isValid finds the type the same way):
+  // matched once, not twice, which a 100,000-row import feels. isValid stays for the rest.
+  const type = parsed?.getType();
+  if (parsed && (type !== undefined || parsed.isValid())) {
     // The NANP (US, CA, …) does not tell mobiles from landlines, so its numbers have to count as mobile.
     const isMobile = type === 'MOBILE' || type === 'FIXED_LINE_OR_MOBILE';
     return { value: parsed.number, isE164: true, isMobile };
