@@ -6,16 +6,7 @@ import { insertJsonRows } from './batch/bulk-sql.ts';
 import type { Actor } from './deps.ts';
 import { snapshot } from './record-change.ts';
 
-const AUDIT_KEYS = [
-  'at',
-  'actor',
-  'action',
-  'subjectType',
-  'subjectId',
-  'subjectName',
-  'before',
-  'after',
-] as const;
+const AUDIT_KEYS = ['subjectId', 'subjectName', 'after'] as const;
 const OUTBOX_KEYS = ['kind', 'orderKey', 'payload', 'createdAt', 'nextAttemptAt'] as const;
 
 /**
@@ -32,15 +23,17 @@ export function auditAccountsCreated(change: {
     auditLog,
     AUDIT_KEYS,
     change.accounts.map((view) => ({
+      subjectId: view.id,
+      subjectName: view.username,
+      after: snapshot(view),
+    })),
+    {
       at: change.at,
       actor: change.actor,
       action: 'account.created',
-      subjectType: 'account' as const,
-      subjectId: view.id,
-      subjectName: view.username,
+      subjectType: 'account',
       before: null,
-      after: snapshot(view),
-    })),
+    },
   );
 }
 

@@ -202,10 +202,6 @@ const ACCOUNT_KEYS = [
   'deny',
   'permit',
   'enabled',
-  'status',
-  'statusChangedAt',
-  'createdAt',
-  'updatedAt',
 ] as const;
 const NUMBER_KEYS = ['number', 'accountId', 'kind'] as const;
 
@@ -387,6 +383,13 @@ class AccountWriter {
   }
 
   private async prepare(chunk: CheckedAccount[]): Promise<PreparedChunk> {
+    // The same for every account of the import: bound once, not serialised in every row.
+    const fixed = {
+      status: 'created',
+      statusChangedAt: this.now,
+      createdAt: this.now,
+      updatedAt: this.now,
+    } as const;
     const rows: AccountRow[] = [];
     const numbers: (typeof virtualNumbers.$inferInsert)[] = [];
     const views: AccountView[] = [];
@@ -428,11 +431,11 @@ class AccountWriter {
         deny: row.deny,
         permit: row.permit,
         enabled: row.enabled,
-        status: 'created',
-        statusChangedAt: this.now,
+        status: fixed.status,
+        statusChangedAt: fixed.statusChangedAt,
         keysRevokedAt: null,
-        createdAt: this.now,
-        updatedAt: this.now,
+        createdAt: fixed.createdAt,
+        updatedAt: fixed.updatedAt,
       };
       rows.push(account);
       numbers.push({ number: row.number, accountId: id, kind: 'primary' });
@@ -450,7 +453,7 @@ class AccountWriter {
     }
     return {
       rows: rows.length,
-      accounts: insertJsonRows(accounts, ACCOUNT_KEYS, rows),
+      accounts: insertJsonRows(accounts, ACCOUNT_KEYS, rows, fixed),
       numbers: insertJsonRows(virtualNumbers, NUMBER_KEYS, numbers),
       audit: auditAccountsCreated({ actor: this.actor, at: this.now, accounts: views }),
     };
