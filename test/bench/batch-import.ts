@@ -307,7 +307,7 @@ async function copyWrittenRows(
   await target.handle.close();
   const sql = postgres(target.url, { max: 1, onnotice: () => {} });
   try {
-    const load = (tx: postgres.Sql, table: string) =>
+    const load = (tx: Pick<postgres.Sql, 'unsafe'>, table: string) =>
       tx
         .unsafe(`copy ${table} from stdin`)
         .writable()
