@@ -456,7 +456,7 @@ export const COMMANDS: CommandSpec[] = [
         { imported: result.imported },
         `${result.imported} account(s) imported: ${formatBatchCounts(result.summary)}${
           result.smsQueued > 0
-            ? `${result.smsQueued} activation SMS queued: the running server sends them at SIPOPS_SMS_PER_SECOND, its progress in SIPOPS_NOTIFY_CHANNEL\n`
+            ? `${result.smsQueued} activation SMS queued: the running server sends them at SIPOPS_SMS_PER_SECOND and follows them in SIPOPS_NOTIFY_CHANNEL when Slack is set up\n`
             : ''
         }`,
       );
