@@ -409,15 +409,15 @@ export const COMMANDS: CommandSpec[] = [
     async run({ context, values, positionals, isJson }) {
       const path = await requireReadableFile(resolve(context.cwd, positionals[0] ?? ''));
       const isSmsRequested = values['send-sms'] === true;
+      const deps = await context.deps();
       const queueActivationSms = isSmsRequested
-        ? createActivationSmsQueue(await context.deps(), context.actor)
+        ? createActivationSmsQueue(deps, context.actor)
         : undefined;
       const onProgress =
         values.progress === true || process.stderr.isTTY
           ? (progress: Parameters<typeof formatBatchProgress>[0]) =>
               context.io.err(formatBatchProgress(progress))
           : undefined;
-      const deps = await context.deps();
       if (values['dry-run'] === true) {
         const summary = await checkBatch(
           deps,
