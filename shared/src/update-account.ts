@@ -1,10 +1,10 @@
 import type { Database } from '@sipops/db/client';
-import { type AccountRecord, findAccountById } from '@sipops/db/queries';
+import { type AccountRecord, findAccountsByIds } from '@sipops/db/queries';
 import { accounts, activationLinks } from '@sipops/db/schema';
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { type AccountView, toAccountView } from './account-view.ts';
 import type { Actor, Deps } from './deps.ts';
-import { type AccountEvent, recordAccountChange } from './record-change.ts';
+import { type AccountEvent, recordAccountChanges } from './record-change.ts';
 
 /** Writes changes to one account and records them (audit and notification) in the same transaction. */
 export async function updateAccount(
@@ -18,33 +18,76 @@ export async function updateAccount(
     isPasswordChanged?: boolean;
   },
 ): Promise<AccountView> {
-  const now = deps.clock.now();
-  await tx
-    .update(accounts)
-    .set({ ...change.set, updatedAt: now })
-    .where(eq(accounts.id, record.account.id));
-  const updated = await findAccountById(tx, record.account.id);
-  if (!updated) throw new Error('account vanished during update');
-  const after = toAccountView(updated);
-  await recordAccountChange(tx, {
-    event: change.event,
-    actor: change.actor,
-    at: now,
-    before: toAccountView(record),
-    after,
-    isPasswordChanged: change.isPasswordChanged ?? false,
-  });
-  return after;
+  const [view] = await updateAccounts(deps, tx, [{ record, set: change.set }], change);
+  if (!view) throw new Error('account vanished during update');
+  return view;
 }
 
-/** Kills every live activation link of an account (disable, revoke keys, a newer link). */
-export async function revokeLiveLinks(tx: Database, accountId: string, at: Date): Promise<void> {
+/**
+ * updateAccount for many accounts at once (the activation SMS of a batch): one statement for the
+ * accounts given the same values, one read back, then their audit and notifications. The views
+ * after come in the order of the changes.
+ */
+export async function updateAccounts(
+  deps: Deps,
+  tx: Database,
+  changes: readonly { record: AccountRecord; set: Partial<typeof accounts.$inferInsert> }[],
+  change: { event: AccountEvent; actor: Actor; isPasswordChanged?: boolean },
+): Promise<AccountView[]> {
+  const now = deps.clock.now();
+  const alike = new Map<string, { set: Partial<typeof accounts.$inferInsert>; ids: string[] }>();
+  for (const { record, set } of changes) {
+    const key = JSON.stringify(set);
+    const group = alike.get(key);
+    if (group) group.ids.push(record.account.id);
+    else alike.set(key, { set, ids: [record.account.id] });
+  }
+  for (const { set, ids } of alike.values())
+    await tx
+      .update(accounts)
+      .set({ ...set, updatedAt: now })
+      .where(inArray(accounts.id, ids));
+  const updated = new Map(
+    (
+      await findAccountsByIds(
+        tx,
+        changes.map((c) => c.record.account.id),
+      )
+    ).map((record) => [record.account.id, record]),
+  );
+  const views = changes.map(({ record }) => {
+    const after = updated.get(record.account.id);
+    if (!after) throw new Error('account vanished during update');
+    return { before: toAccountView(record), after: toAccountView(after) };
+  });
+  await recordAccountChanges(
+    tx,
+    views.map(({ before, after }) => ({
+      event: change.event,
+      actor: change.actor,
+      at: now,
+      before,
+      after,
+      isPasswordChanged: change.isPasswordChanged ?? false,
+    })),
+  );
+  return views.map((v) => v.after);
+}
+
+/** Kills every live activation link of an account, or of many (disable, revoke keys, a newer link). */
+export async function revokeLiveLinks(
+  tx: Database,
+  accountIds: string | readonly string[],
+  at: Date,
+): Promise<void> {
   await tx
     .update(activationLinks)
     .set({ revokedAt: at })
     .where(
       and(
-        eq(activationLinks.accountId, accountId),
+        typeof accountIds === 'string'
+          ? eq(activationLinks.accountId, accountIds)
+          : inArray(activationLinks.accountId, [...accountIds]),
         isNull(activationLinks.spentAt),
         isNull(activationLinks.revokedAt),
       ),

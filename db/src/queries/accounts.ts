@@ -70,6 +70,13 @@ export async function findAccountById(
   return row ? toRecord(row) : undefined;
 }
 
+/** The accounts of these ids (those that exist), in no particular order. */
+export async function findAccountsByIds(db: Database, ids: string[]): Promise<AccountRecord[]> {
+  if (ids.length === 0) return [];
+  const rows = await selectRecords(db).where(inArray(accounts.id, ids));
+  return rows.map(toRecord);
+}
+
 function filterConditions(filters: AccountFilters): SQL | undefined {
   const conditions: SQL[] = [];
   if (filters.groupId) conditions.push(eq(accounts.groupId, filters.groupId));

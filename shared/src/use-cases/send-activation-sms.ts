@@ -1,7 +1,7 @@
 import type { Database } from '@sipops/db/client';
-import { type AccountRecord, findAccountById } from '@sipops/db/queries';
+import { type AccountRecord, findAccountsByIds } from '@sipops/db/queries';
 import { activationLinks, outbox } from '@sipops/db/schema';
-import { canGetLinkWhileDisabled, nextStatus } from '../account-lifecycle.ts';
+import { type AccountStatus, canGetLinkWhileDisabled, nextStatus } from '../account-lifecycle.ts';
 import type { AccountView } from '../account-view.ts';
 import {
   activationPageUrl,
@@ -20,7 +20,7 @@ import type { ActivationDeps, Actor } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { parseMobileNumber } from '../phone-number.ts';
 import { requireAccountForUpdate } from '../resolve.ts';
-import { revokeLiveLinks, updateAccount } from '../update-account.ts';
+import { revokeLiveLinks, updateAccounts } from '../update-account.ts';
 import type { QueueActivationSms } from './import-accounts.ts';
 
 export type { ActivationDeps } from '../deps.ts';
@@ -45,33 +45,47 @@ export async function sendActivationSms(
 ): Promise<SendActivationSmsResult> {
   return deps.db.transaction(async (tx) => {
     const record = await requireAccountForUpdate(tx, input.account);
-    return issueActivationSms(deps, tx, actor, record, input.kind ?? 'installation');
+    const [result] = await issueActivationSms(
+      deps,
+      tx,
+      actor,
+      [record],
+      input.kind ?? 'installation',
+    );
+    if (!result) throw new Error('the activation SMS was not issued');
+    return result;
   });
 }
+
+/** Accounts a statement: a few bound values each stay far below Postgres's 65,535. */
+const ACCOUNTS_PER_STATEMENT = 1000;
 
 /**
  * The SMS of accounts a batch import has just written, queued inside the import's transaction,
  * so that the accounts and their SMS are written together or not at all. Each carries the
- * import's id, by which its progress is counted.
+ * import's id, by which its progress is counted. A thousand accounts a round of statements:
+ * one an account made 50,000 wizard rows take minutes.
  */
 export function createActivationSmsQueue(deps: ActivationDeps, actor: Actor): QueueActivationSms {
   return async (tx, accountIds, importId) => {
-    for (const id of accountIds) {
-      const record = await findAccountById(tx, id);
-      if (!record) throw new Error(`account ${id} vanished during its import`);
-      await issueActivationSms(deps, tx, actor, record, 'installation', importId);
+    for (let start = 0; start < accountIds.length; start += ACCOUNTS_PER_STATEMENT) {
+      const ids = accountIds.slice(start, start + ACCOUNTS_PER_STATEMENT);
+      const byId = new Map((await findAccountsByIds(tx, ids)).map((r) => [r.account.id, r]));
+      const records = ids.map((id) => {
+        const record = byId.get(id);
+        if (!record) throw new Error(`account ${id} vanished during its import`);
+        return record;
+      });
+      await issueActivationSms(deps, tx, actor, records, 'installation', importId);
     }
   };
 }
 
-async function issueActivationSms(
-  deps: ActivationDeps,
-  tx: Database,
-  actor: Actor,
-  record: AccountRecord,
-  kind: LinkKind,
-  importId?: string,
-): Promise<SendActivationSmsResult> {
+/** An account that may get the SMS: where it goes, and the status it moves to. */
+type SmsPlan = { record: AccountRecord; to: string; brand: string; status: AccountStatus };
+
+/** The checks of one account, before anything is written. */
+function planActivationSms(record: AccountRecord, kind: LinkKind): SmsPlan {
   const { account, profile } = record;
   if (account.type !== 'pgsm') {
     throw new AppError('NOT_ALLOWED', 'only PGSM accounts can get an activation SMS', {
@@ -104,52 +118,84 @@ async function issueActivationSms(
     account.status,
     kind === 'installation' ? 'installation_sms_sent' : 'activation_sms_sent',
   );
+  return { record, to, brand: profile.brand, status };
+}
 
+/**
+ * For each account, in one go: its live links die, a new one is issued, its SMS is queued and
+ * its status moves (with audit and notification). Every account is checked before any is written.
+ */
+async function issueActivationSms(
+  deps: ActivationDeps,
+  tx: Database,
+  actor: Actor,
+  records: readonly AccountRecord[],
+  kind: LinkKind,
+  importId?: string,
+): Promise<SendActivationSmsResult[]> {
+  const plans = records.map((record) => planActivationSms(record, kind));
   const now = deps.clock.now();
   const expiresAt = new Date(now.getTime() + deps.linkTtlMs);
-  await revokeLiveLinks(tx, account.id, now);
-  const token = generateLinkToken();
-  const [link] = await tx
+  await revokeLiveLinks(
+    tx,
+    records.map((r) => r.account.id),
+    now,
+  );
+  const tokens = plans.map(() => generateLinkToken());
+  const links = await tx
     .insert(activationLinks)
-    .values({
-      accountId: account.id,
-      tokenHash: hashLinkToken(token),
-      kind,
-      createdAt: now,
-      expiresAt,
-    })
-    .returning({ id: activationLinks.id });
-  if (!link) throw new Error('the activation link was not written');
+    .values(
+      plans.map((plan, i) => ({
+        accountId: plan.record.account.id,
+        tokenHash: hashLinkToken(tokens[i] ?? ''),
+        kind,
+        createdAt: now,
+        expiresAt,
+      })),
+    )
+    .returning({ id: activationLinks.id, accountId: activationLinks.accountId });
+  const linkOf = new Map(links.map((link) => [link.accountId, link.id]));
 
-  const locale = smsLocaleFor(to);
-  const text = composeSmsText({
-    locale,
-    kind,
-    brand: profile.brand,
-    url: activationPageUrl(deps.publicBaseUrl, token),
-  });
-  const payload: SmsPayload = {
-    accountId: account.id,
-    linkId: link.id,
-    to,
-    locale,
-    sealedText: encryptSecret(deps.secretKey, text),
-    preview: maskSmsText(text, token),
-    validitySeconds: Math.max(1, Math.floor(deps.linkTtlMs / 1000)),
-    expiresAt: expiresAt.toISOString(),
-    ...(importId === undefined ? {} : { importId }),
-  };
-  await tx.insert(outbox).values({
-    kind: 'sms',
-    orderKey: `sms:${account.id}`,
-    payload,
-    createdAt: now,
-    nextAttemptAt: now,
-  });
-  const view = await updateAccount(deps, tx, record, {
-    event: 'account.status_changed',
-    actor,
-    set: { status, statusChangedAt: now },
-  });
-  return { account: view, expiresAt: expiresAt.toISOString() };
+  await tx.insert(outbox).values(
+    plans.map((plan, i) => {
+      const token = tokens[i] ?? '';
+      const linkId = linkOf.get(plan.record.account.id);
+      if (!linkId) throw new Error('the activation link was not written');
+      const locale = smsLocaleFor(plan.to);
+      const text = composeSmsText({
+        locale,
+        kind,
+        brand: plan.brand,
+        url: activationPageUrl(deps.publicBaseUrl, token),
+      });
+      const payload: SmsPayload = {
+        accountId: plan.record.account.id,
+        linkId,
+        to: plan.to,
+        locale,
+        sealedText: encryptSecret(deps.secretKey, text),
+        preview: maskSmsText(text, token),
+        validitySeconds: Math.max(1, Math.floor(deps.linkTtlMs / 1000)),
+        expiresAt: expiresAt.toISOString(),
+        ...(importId === undefined ? {} : { importId }),
+      };
+      return {
+        kind: 'sms' as const,
+        orderKey: `sms:${plan.record.account.id}`,
+        payload,
+        createdAt: now,
+        nextAttemptAt: now,
+      };
+    }),
+  );
+  const views = await updateAccounts(
+    deps,
+    tx,
+    plans.map((plan) => ({
+      record: plan.record,
+      set: { status: plan.status, statusChangedAt: now },
+    })),
+    { event: 'account.status_changed', actor },
+  );
+  return views.map((account) => ({ account, expiresAt: expiresAt.toISOString() }));
 }
