@@ -31,6 +31,7 @@ import {
   parseHeader,
   WAYS,
 } from './csv-format.ts';
+import { checkUtf8, NotUtf8Error } from './utf8.ts';
 
 /** The errors kept in memory; past this only their count grows. */
 export const MAX_KEPT_ERRORS = 1000;
@@ -316,7 +317,7 @@ export class BatchChecker {
     };
     // csv-parse's types do not model the record shape of its raw mode.
     const parser = parse(options as unknown as Options);
-    const feeding = pipeline(Readable.from(chunksOf(source)), parser);
+    const feeding = pipeline(Readable.from(checkUtf8(chunksOf(source))), parser);
     // The records loop below reports parse errors; this only keeps the rejection handled.
     feeding.catch(() => {});
     this.progress(true);
@@ -341,6 +342,13 @@ export class BatchChecker {
         this.progress(false);
       }
     } catch (error) {
+      if (error instanceof NotUtf8Error) {
+        // The whole file is refused as such: errors found so far read mangled text anyway.
+        this.errors = [];
+        this.errorTotal = 0;
+        this.addError(batchError(error.line, '', '', error.message));
+        return;
+      }
       if (!(error instanceof CsvError)) throw error;
       // The record that could not be read starts where the last one read ended.
       this.addError(

@@ -163,6 +163,8 @@ export function formatErrorsCsv(errors: readonly BatchError[]): string {
 
 /** `line 3, number "+39 12": is not a valid international number`, as a terminal prints it. */
 export function describeBatchError(error: BatchError): string {
+  // A refusal of the whole file names its line itself.
+  if (!error.column && error.message.includes(`(line ${error.line})`)) return error.message;
   const where = [`line ${error.line}`];
   if (error.column) where.push(error.value ? `${error.column} "${error.value}"` : error.column);
   return `${where.join(', ')}: ${error.message}`;

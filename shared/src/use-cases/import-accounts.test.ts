@@ -325,6 +325,46 @@ describe.each(testDatabaseKinds())('batch import and export on %s', (kind) => {
     ]);
   });
 
+  it('refuses a file that is not UTF-8 as such, at the line of its first bad byte', async () => {
+    const notUtf8 = (line: number) => [
+      {
+        line,
+        column: '',
+        value: '',
+        message: `this file is not UTF-8 (line ${line}): save it as CSV UTF-8`,
+      },
+    ];
+    // Excel's "CSV" on Windows: Windows-1252, CRLF, é as one byte 0xE9.
+    const cp1252 = Buffer.concat([
+      Buffer.from(`way,group,number\r\nwizard,north,${mobileNumber()}\r\nwizard,caf`),
+      Buffer.from([0xe9]),
+      Buffer.from(`,${mobileNumber()}\r\n`),
+    ]);
+    expect(await refusedErrors(cp1252 as unknown as string)).toEqual(notUtf8(3));
+    // Far into a streamed file, and a character cut between two chunks is no error.
+    const good = Buffer.from('way,group,number\n');
+    const rows = Array.from({ length: 300 }, () => `wizard,north é,${mobileNumber()}\n`).join('');
+    const bytes = Buffer.concat([
+      good,
+      Buffer.from(rows),
+      Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a]),
+    ]);
+    const chunks = Array.from({ length: Math.ceil(bytes.length / 7) }, (_, i) =>
+      bytes.subarray(i * 7, i * 7 + 7),
+    );
+    expect((await checkBatch(deps, { source: chunks, isSmsRequested: false })).errors).toEqual(
+      notUtf8(302),
+    );
+    // Valid UTF-8 cut at every byte passes: its only errors are the unknown group.
+    const valid = Buffer.concat([good, Buffer.from(rows)]);
+    const split = Array.from({ length: Math.ceil(valid.length / 5) }, (_, i) =>
+      valid.subarray(i * 5, i * 5 + 5),
+    );
+    const summary = await checkBatch(deps, { source: split, isSmsRequested: false });
+    expect(summary.errors[0]).toMatchObject({ line: 2, message: 'no group named "north é"' });
+    expect(summary.errorCount).toBe(300);
+  });
+
   const HEADER = [
     'way',
     'group',
