@@ -44,9 +44,9 @@ export function formatSmsList(messages: SmsView[]): string {
 export const ACTIVATION_COMMANDS: CommandSpec[] = [
   {
     name: 'activate',
-    usage:
-      'activate <account> [--reminder] [--yes]  (sends the activation SMS; --reminder: the activation step only)',
-    options: { reminder: { type: 'boolean' } },
+    args: '<account>',
+    flags: { reminder: 'optional' },
+    note: 'sends the activation SMS; --reminder: the activation step only',
     positionals: [1, 1],
     // It costs an SMS and kills the link sent before: asked like the other risky verbs.
     isDestructive: true,
@@ -73,9 +73,8 @@ export const ACTIVATION_COMMANDS: CommandSpec[] = [
   },
   {
     name: 'sms list',
-    usage:
-      'sms list [--account <a>] [--limit <n>]  (newest first; local outbox SMS show their link)',
-    options: { account: { type: 'string' }, limit: { type: 'string' } },
+    flags: { account: 'optional', limit: 'optional' },
+    note: 'newest first; local outbox SMS show their link',
     positionals: [0, 0],
     async run({ context, values, isJson }) {
       const limit = values.limit;

@@ -1,16 +1,15 @@
 import { createReadStream } from 'node:fs';
 import { access, constants } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { ParseArgsConfig } from 'node:util';
 import {
   accountChangesSchema,
   plainAccountSchema,
-  splitRules,
   wizardAccountSchema,
 } from '@sipops/shared/account-schemas';
 import type { AccountView } from '@sipops/shared/account-view';
 import { describeAccountWarnings } from '@sipops/shared/account-warnings';
 import { type BatchSummary, checkBatch } from '@sipops/shared/batch/check-batch';
+import { countCsvRows, ProgressMeter } from '@sipops/shared/batch/progress-meter';
 import { AppError } from '@sipops/shared/errors';
 import { checkAccountAddress } from '@sipops/shared/use-cases/check-address';
 import { createGroup, createGroupSchema } from '@sipops/shared/use-cases/create-group';
@@ -34,6 +33,15 @@ import { showAccount } from '@sipops/shared/use-cases/show-account';
 import { parseInput } from '@sipops/shared/validation';
 import { ACTIVATION_COMMANDS, formatLastSms } from './activation-commands.ts';
 import {
+  type FlagName,
+  type FlagUse,
+  fieldLabel,
+  inputFrom,
+  type RefusedFlags,
+  usageOf,
+  type Values,
+} from './flags.ts';
+import {
   formatAccount,
   formatAccountPage,
   formatDecision,
@@ -52,13 +60,16 @@ import {
 import { EXIT_REFUSED, UsageError } from './io.ts';
 import type { CliContext } from './run-cli.ts';
 
-type Values = Record<string, string | boolean | string[] | undefined>;
-type Options = NonNullable<ParseArgsConfig['options']>;
-
 export type CommandSpec = {
   name: string;
-  usage: string;
-  options: Options;
+  /** The positional arguments as the usage line shows them: `<account>`. */
+  args?: string;
+  /** The flags it takes: the parser's options and the usage line both come from here. */
+  flags: Partial<Record<FlagName, FlagUse>>;
+  /** Flags of other commands it cannot take, each with why (`edit --number`). */
+  refused?: RefusedFlags;
+  /** A short remark after the usage line. */
+  note?: string;
   positionals: [min: number, max: number];
   isDestructive?: boolean;
   run(call: {
@@ -70,57 +81,38 @@ export type CommandSpec = {
   }): Promise<void | number>;
 };
 
-const str = { type: 'string' } as const;
-const many = { type: 'string', multiple: true } as const;
-
-/** Options of `create` and `edit`, by flag, with the input field each one fills. */
-const ACCOUNT_FLAGS = {
-  group: ['group', str],
-  profile: ['profile', str],
-  password: ['password', str],
-  security: ['securityModel', str],
-  obfuscation: ['obfuscation', str],
-  'obfuscation-key': ['obfuscationKey', str],
-  'keep-alive': ['keepAlive', str],
-  deny: ['deny', many],
-  permit: ['permit', many],
+const PGSM_SETTINGS = {
+  security: 'optional',
+  obfuscation: 'optional',
+  'obfuscation-key': 'optional',
+  'keep-alive': 'optional',
 } as const;
-const CREATE_ONLY_FLAGS = {
-  type: ['type', str],
-  number: ['number', str],
-  secondary: ['secondaryNumber', str],
-  username: ['username', str],
+const SNOM_RULES = { deny: 'optional', permit: 'optional' } as const;
+const PROFILE_SETTINGS = {
+  'sip-port': 'optional',
+  transport: 'optional',
+  'ios-url': 'optional',
+  'android-url': 'optional',
+  brand: 'optional',
+  'app-scheme': 'optional',
 } as const;
-const PROFILE_FLAGS = {
-  'sip-host': ['sipHost', str],
-  'sip-port': ['sipPort', str],
-  transport: ['transport', str],
-  'ios-url': ['iosUrl', str],
-  'android-url': ['androidUrl', str],
-  brand: ['brand', str],
-  'app-scheme': ['appScheme', str],
-} as const;
+const DELETE_AND_RECREATE = 'delete and re-create';
+/** What edit cannot change, and why. */
+const UNCHANGEABLE: RefusedFlags = {
+  number: `numbers cannot change: ${DELETE_AND_RECREATE}`,
+  secondary: `numbers cannot change: ${DELETE_AND_RECREATE}`,
+  type: `the type cannot change: ${DELETE_AND_RECREATE}`,
+  username: `the username cannot change: ${DELETE_AND_RECREATE}`,
+};
+/** What the wizard generates or fixes itself. */
+const WIZARD_FIXED: RefusedFlags = {
+  password: 'is generated for wizard accounts and never shown: use `create` to choose one',
+  username: 'is generated for wizard accounts: use `create` to choose one',
+  secondary: 'a wizard account has one number: use `create` for a secondary number',
+  type: 'a wizard account is always PGSM: use `create` for SNOM',
+};
 
-type FlagTable = Record<string, readonly [string, { type: 'string'; multiple?: boolean }]>;
-
-function optionsOf(...tables: FlagTable[]): Options {
-  return Object.fromEntries(
-    tables.flatMap((t) => Object.entries(t).map(([flag, [, option]]) => [flag, option])),
-  );
-}
-
-/** The input object of a use case from the flags given; flags not given stay absent (defaults apply). */
-function inputFrom(values: Values, ...tables: FlagTable[]): Record<string, unknown> {
-  const input: Record<string, unknown> = {};
-  for (const table of tables) {
-    for (const [flag, [field]] of Object.entries(table)) {
-      const value = values[flag];
-      if (value === undefined) continue;
-      input[field] = Array.isArray(value) ? value.flatMap(splitRules) : value;
-    }
-  }
-  return input;
-}
+const flagsOf = (spec: Pick<CommandSpec, 'flags'>) => Object.keys(spec.flags) as FlagName[];
 
 function print(context: CliContext, isJson: boolean, json: unknown, human: string): void {
   context.io.out(isJson ? `${JSON.stringify(json, null, 2)}\n` : human);
@@ -141,24 +133,29 @@ function printAccount(
 }
 
 function warnTo(context: CliContext, account: AccountView): void {
-  // Warnings go to stderr so that --json output stays pure JSON.
+  // Warnings go to stderr so that --json output stays pure JSON; they name flags, as errors do.
   for (const warning of describeAccountWarnings(account))
-    context.io.err(`warning: ${warning.field}: ${warning.message}\n`);
+    context.io.err(`warning: ${fieldLabel(warning.field)}: ${warning.message}\n`);
 }
 
-const ACCOUNT_USAGE =
-  '[--security end-to-site|end-to-end] [--obfuscation on|off] [--obfuscation-key <0-255>] [--keep-alive on|off] [--deny <rule>]... [--permit <rule>]... [--profile <p>]';
+const LIST_FLAGS = {
+  group: 'optional',
+  status: 'optional',
+  enabled: 'optional',
+  limit: 'optional',
+  offset: 'optional',
+} as const;
 
 export const COMMANDS: CommandSpec[] = [
   {
     name: 'group create',
-    usage: 'group create <name> [--profile <profile>] [--channel <slack channel id>]',
-    options: { profile: str, channel: str },
+    args: '<name>',
+    flags: { profile: 'optional', channel: 'optional' },
     positionals: [1, 1],
     async run({ context, values, positionals, isJson }) {
       const input = parseInput(createGroupSchema, {
         name: positionals[0],
-        ...inputFrom(values, { profile: ['profile', str], channel: ['channel', str] }),
+        ...inputFrom(values, ['profile', 'channel']),
       });
       const group = await createGroup(await context.deps(), context.actor, input);
       print(context, isJson, group, `group ${group.name} created\n`);
@@ -166,8 +163,7 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     name: 'group list',
-    usage: 'group list',
-    options: {},
+    flags: {},
     positionals: [0, 0],
     async run({ context, isJson }) {
       const groups = await listGroups(await context.deps());
@@ -176,14 +172,13 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     name: 'profile create',
-    usage:
-      'profile create <name> --sip-host <host> [--sip-port <n>] [--transport tls|tcp|udp] [--ios-url <url>] [--android-url <url>] [--brand <name>] [--app-scheme <scheme>]',
-    options: optionsOf(PROFILE_FLAGS),
+    args: '<name>',
+    flags: { 'sip-host': 'required', ...PROFILE_SETTINGS },
     positionals: [1, 1],
     async run({ context, values, positionals, isJson }) {
       const input = parseInput(createProfileSchema, {
         name: positionals[0],
-        ...inputFrom(values, PROFILE_FLAGS),
+        ...inputFrom(values, ['sip-host', ...(Object.keys(PROFILE_SETTINGS) as FlagName[])]),
       });
       const profile = await createProfile(await context.deps(), context.actor, input);
       print(context, isJson, profile, `profile ${profile.name} created\n`);
@@ -191,13 +186,13 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     name: 'profile edit',
-    usage: 'profile edit <name> [any profile create option]',
-    options: optionsOf(PROFILE_FLAGS),
+    args: '<name>',
+    flags: { 'sip-host': 'optional', ...PROFILE_SETTINGS },
     positionals: [1, 1],
     async run({ context, values, positionals, isJson }) {
       const input = parseInput(editProfileSchema, {
         name: positionals[0],
-        ...inputFrom(values, PROFILE_FLAGS),
+        ...inputFrom(values, ['sip-host', ...(Object.keys(PROFILE_SETTINGS) as FlagName[])]),
       });
       const profile = await editProfile(await context.deps(), context.actor, input);
       print(context, isJson, profile, `profile ${profile.name} saved\n`);
@@ -205,8 +200,7 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     name: 'profile list',
-    usage: 'profile list',
-    options: {},
+    flags: {},
     positionals: [0, 0],
     async run({ context, isJson }) {
       const profiles = await listProfiles(await context.deps());
@@ -215,14 +209,20 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     name: 'create',
-    usage: `create --group <g> --type pgsm|snom --number <n> --password <p> [--secondary <n>] [--username <u>] ${ACCOUNT_USAGE}`,
-    options: optionsOf(ACCOUNT_FLAGS, CREATE_ONLY_FLAGS),
+    flags: {
+      group: 'required',
+      type: 'required',
+      number: 'required',
+      password: 'required',
+      secondary: 'optional',
+      username: 'optional',
+      profile: 'optional',
+      ...PGSM_SETTINGS,
+      ...SNOM_RULES,
+    },
     positionals: [0, 0],
     async run({ context, values, isJson }) {
-      const input = parseInput(
-        plainAccountSchema,
-        inputFrom(values, CREATE_ONLY_FLAGS, ACCOUNT_FLAGS),
-      );
+      const input = parseInput(plainAccountSchema, inputFrom(values, flagsOf(this)));
       const account = await createPlainAccount(await context.deps(), context.actor, input);
       warnTo(context, account);
       printAccount(context, isJson, account, `account ${account.username} created`);
@@ -230,18 +230,12 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     name: 'wizard',
-    usage: 'wizard --group <g> --number <+E.164 mobile> --profile <p>',
-    options: { group: str, number: str, profile: str },
+    flags: { group: 'required', number: 'required', profile: 'optional' },
+    refused: WIZARD_FIXED,
+    note: "--number: an international mobile; without --profile, the group's",
     positionals: [0, 0],
     async run({ context, values, isJson }) {
-      const input = parseInput(
-        wizardAccountSchema,
-        inputFrom(values, {
-          group: ['group', str],
-          number: ['number', str],
-          profile: ['profile', str],
-        }),
-      );
+      const input = parseInput(wizardAccountSchema, inputFrom(values, flagsOf(this)));
       const account = await createWizardAccount(await context.deps(), context.actor, input);
       printAccount(
         context,
@@ -253,8 +247,8 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     name: 'show',
-    usage: 'show <account>',
-    options: {},
+    args: '<account>',
+    flags: {},
     positionals: [1, 1],
     async run({ context, positionals, isJson }) {
       const deps = await context.deps();
@@ -266,8 +260,7 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     name: 'list',
-    usage: 'list [--group <g>] [--status <s>] [--enabled yes|no] [--limit <n>] [--offset <n>]',
-    options: { group: str, status: str, enabled: str, limit: str, offset: str },
+    flags: LIST_FLAGS,
     positionals: [0, 0],
     async run(call) {
       await runList(call, undefined);
@@ -275,8 +268,8 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     name: 'find',
-    usage: 'find <part of a username or number> [--group <g>] [--status <s>] [--enabled yes|no]',
-    options: { group: str, status: str, enabled: str, limit: str, offset: str },
+    args: '<part of a username or number>',
+    flags: LIST_FLAGS,
     positionals: [1, 1],
     async run(call) {
       await runList(call, call.positionals[0]);
@@ -284,11 +277,19 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     name: 'edit',
-    usage: `edit <account> [--group <g>] [--password <p>] ${ACCOUNT_USAGE}  (--profile none: use the group's; --deny '' clears)`,
-    options: optionsOf(ACCOUNT_FLAGS),
+    args: '<account>',
+    flags: {
+      group: 'optional',
+      password: 'optional',
+      profile: 'optional',
+      ...PGSM_SETTINGS,
+      ...SNOM_RULES,
+    },
+    refused: UNCHANGEABLE,
+    note: "--profile none: use the group's; --deny '' clears",
     positionals: [1, 1],
     async run({ context, values, positionals, isJson }) {
-      const raw = inputFrom(values, ACCOUNT_FLAGS);
+      const raw = inputFrom(values, flagsOf(this));
       if (raw.profile === 'none') raw.profile = null;
       if (Object.keys(raw).length === 0)
         throw new UsageError('edit needs at least one option to change');
@@ -310,8 +311,8 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     name: 'disable',
-    usage: 'disable <account> [--yes]',
-    options: {},
+    args: '<account>',
+    flags: {},
     positionals: [1, 1],
     isDestructive: true,
     async run({ context, positionals, isJson }) {
@@ -332,8 +333,8 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     name: 'enable',
-    usage: 'enable <account> [--yes]',
-    options: {},
+    args: '<account>',
+    flags: {},
     positionals: [1, 1],
     isDestructive: true,
     async run({ context, positionals, isJson }) {
@@ -350,8 +351,8 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     name: 'delete',
-    usage: 'delete <account> [--yes]',
-    options: {},
+    args: '<account>',
+    flags: {},
     positionals: [1, 1],
     isDestructive: true,
     async run({ context, positionals, isJson }) {
@@ -370,8 +371,8 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     name: 'revoke-keys',
-    usage: 'revoke-keys <account> [--yes]',
-    options: {},
+    args: '<account>',
+    flags: {},
     positionals: [1, 1],
     isDestructive: true,
     async run({ context, positionals, isJson }) {
@@ -386,8 +387,8 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     name: 'acl-check',
-    usage: 'acl-check <account> <ip>',
-    options: {},
+    args: '<account> <ip>',
+    flags: {},
     positionals: [2, 2],
     async run({ context, positionals, isJson }) {
       const [name = '', address = ''] = positionals;
@@ -397,14 +398,14 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     name: 'import',
-    usage:
-      'import <file.csv> [--dry-run] [--send-sms] [--progress] [--import-id <id>]  (CSV format: see README)',
-    options: {
-      'dry-run': { type: 'boolean' },
-      'send-sms': { type: 'boolean' },
-      progress: { type: 'boolean' },
-      'import-id': str,
+    args: '<file.csv>',
+    flags: {
+      'dry-run': 'optional',
+      'send-sms': 'optional',
+      progress: 'optional',
+      'import-id': 'optional',
     },
+    note: 'CSV format: see README; progress on a terminal, or with --progress',
     positionals: [1, 1],
     async run({ context, values, positionals, isJson }) {
       const path = await requireReadableFile(resolve(context.cwd, positionals[0] ?? ''));
@@ -413,17 +414,18 @@ export const COMMANDS: CommandSpec[] = [
       const queueActivationSms = isSmsRequested
         ? createActivationSmsQueue(deps, context.actor)
         : undefined;
-      const onProgress =
-        values.progress === true || process.stderr.isTTY
-          ? (progress: Parameters<typeof formatBatchProgress>[0]) =>
-              context.io.err(formatBatchProgress(progress))
-          : undefined;
-      if (values['dry-run'] === true) {
+      const isDryRun = values['dry-run'] === true;
+      const meter = await progressMeterOf(context, path, {
+        isImport: !isDryRun,
+        isShown: values.progress === true || context.io.isErrTerminal,
+      });
+      if (isDryRun) {
         const summary = await checkBatch(
           deps,
           { source: createReadStream(path), isSmsRequested },
-          { onProgress },
+          { onProgress: meter?.listener },
         );
+        meter?.finish();
         if (summary.errorCount > 0) return refuseBatch(context, isJson, summary);
         print(context, isJson, toDryRunJson(summary), formatDryRun(summary));
         return;
@@ -436,8 +438,9 @@ export const COMMANDS: CommandSpec[] = [
         deps,
         context.actor,
         { source: createReadStream(path), importId, isSmsRequested },
-        { onProgress, queueActivationSms },
+        { onProgress: meter?.listener, queueActivationSms },
       );
+      if (result.outcome !== 'repeated') meter?.finish();
       if (result.outcome === 'refused') return refuseBatch(context, isJson, result.summary);
       if (result.outcome === 'repeated') {
         const when = `${result.importedAt.toISOString()} by ${result.actor}`;
@@ -464,15 +467,12 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     name: 'export',
-    usage: 'export [--group <g>] [--status <s>]  (CSV on stdout, the import format)',
-    options: { group: str, status: str },
+    flags: { group: 'optional', status: 'optional' },
+    note: 'CSV on stdout, the import format',
     positionals: [0, 0],
     async run({ context, values, isJson }) {
       if (isJson) throw new UsageError('export writes CSV: --json does not apply');
-      const input = parseInput(
-        exportAccountsSchema,
-        inputFrom(values, { group: ['group', str], status: ['status', str] }),
-      );
+      const input = parseInput(exportAccountsSchema, inputFrom(values, ['group', 'status']));
       await exportAccounts(await context.deps(), input, (chunk) => context.io.out(chunk));
     },
   },
@@ -484,17 +484,36 @@ async function runList(
   text: string | undefined,
 ): Promise<void> {
   const input = parseInput(listAccountsSchema, {
-    ...inputFrom(values, {
-      group: ['group', str],
-      status: ['status', str],
-      enabled: ['enabled', str],
-    }),
+    ...inputFrom(values, ['group', 'status', 'enabled']),
     ...(text === undefined ? {} : { text }),
     ...(values.limit === undefined ? {} : { limit: toInteger(values.limit, '--limit') }),
     ...(values.offset === undefined ? {} : { offset: toInteger(values.offset, '--offset') }),
   });
   const page = await listAccounts(await context.deps(), input);
   print(context, isJson, page.accounts.map(toAccountJson), formatAccountPage(page));
+}
+
+/** The progress of an import or a check on stderr, when asked for or on a terminal. */
+async function progressMeterOf(
+  context: CliContext,
+  path: string,
+  options: { isImport: boolean; isShown: boolean },
+): Promise<ProgressMeter | undefined> {
+  if (!options.isShown) return undefined;
+  // One quick pass for the total, so that the reading has a percentage and a time left.
+  const total = await countCsvRows(createReadStream(path));
+  const isBar = context.io.isErrTerminal;
+  let last = '';
+  return new ProgressMeter({
+    isImport: options.isImport,
+    total,
+    onReading: (reading) => {
+      const text = formatBatchProgress(reading, isBar);
+      // The last reading repeats the one before when nothing moved since: a line once.
+      if (text !== last || isBar) context.io.err(text);
+      last = text;
+    },
+  });
 }
 
 /** The errors of a refused file: on stderr, or as `{"errors": [...]}` on stdout with --json. */
@@ -529,8 +548,9 @@ export function findCommand(first: string, second: string | undefined): CommandS
 
 export const HELP_TEXT = `usage: npm run sip -- <command> [--json]
 
-${COMMANDS.map((c) => `  ${c.usage}`).join('\n')}
+${COMMANDS.map((c) => `  ${usageOf(c)}`).join('\n')}
 
+help [<command>] or <command> --help prints this, or the command's usage, on stdout.
 Accounts are named by username or by either number. --json prints JSON on stdout.
 Exit codes: 0 done, 1 refused (the field is named on stderr), 2 usage, 3 failed.
 `;

@@ -1,9 +1,23 @@
-import type { BatchProgress, BatchSummary } from '@sipops/shared/batch/check-batch';
+import type { BatchSummary } from '@sipops/shared/batch/check-batch';
 import { describeBatchError } from '@sipops/shared/batch/csv-format';
+import { describeProgress, type ProgressReading } from '@sipops/shared/batch/progress-meter';
 
-/** `checking: 25000 rows`, `importing: 20000 rows`, one line each, for stderr. */
-export function formatBatchProgress(progress: BatchProgress): string {
-  return `${progress.phase}: ${progress.rows} rows\n`;
+const BAR_WIDTH = 24;
+
+/**
+ * A reading for stderr: on a terminal a bar redrawn in place (`\r`, then the line cleared after
+ * it), ended by a line break once done; otherwise one plain line a reading.
+ */
+export function formatBatchProgress(reading: ProgressReading, isBar: boolean): string {
+  const verb = reading.isImport ? 'import' : 'check';
+  const text = describeProgress(reading);
+  if (!isBar) return `${verb}: ${text}\n`;
+  const filled = Math.round(((reading.percent ?? 0) / 100) * BAR_WIDTH);
+  const bar =
+    reading.percent === undefined
+      ? ''
+      : `[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}] `;
+  return `\r${verb} ${bar}${text}\x1b[K${reading.isDone ? '\n' : ''}`;
 }
 
 /** The counts of a checked file, as the preview shows them. */

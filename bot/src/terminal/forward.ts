@@ -1,17 +1,23 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { request } from 'node:http';
 import type { ActivationDeps, Actor } from '@sipops/shared/deps';
-import { bufferedIo } from './io.ts';
+import type { TerminalIo } from './io.ts';
 import { runCli } from './run-cli.ts';
 
 /**
  * While `npm start` holds the embedded database, terminal commands run inside that process: the
- * terminal sends its arguments over the data folder's socket and prints what comes back.
+ * terminal sends its arguments over the data folder's socket and prints what comes back as it
+ * comes (an import's progress while it runs), one JSON line a write, the exit code last.
  */
-export type ForwardedCall = { argv: string[]; actor: Actor; cwd: string };
-export type ForwardedResult = { code: number; stdout: string; stderr: string };
+export type ForwardedCall = { argv: string[]; actor: Actor; cwd: string; isErrTerminal: boolean };
+type ForwardedLine = { out: string } | { err: string } | { code: number };
 
-export function forwardCommand(address: string, call: ForwardedCall): Promise<ForwardedResult> {
+/** Sends the call and writes its output as it arrives; resolves with the command's exit code. */
+export function forwardCommand(
+  address: string,
+  call: ForwardedCall,
+  io: Pick<TerminalIo, 'out' | 'err'>,
+): Promise<number> {
   return new Promise((resolve, reject) => {
     const body = JSON.stringify(call);
     const req = request(
@@ -22,17 +28,36 @@ export function forwardCommand(address: string, call: ForwardedCall): Promise<Fo
         headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
       },
       (res) => {
-        let text = '';
+        let buffered = '';
+        let code: number | undefined;
+        const take = (line: string) => {
+          if (!line) return;
+          const parsed = JSON.parse(line) as ForwardedLine;
+          if ('out' in parsed) io.out(parsed.out);
+          else if ('err' in parsed) io.err(parsed.err);
+          else code = parsed.code;
+        };
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => {
-          text += chunk;
+          buffered += chunk;
+          const lines = buffered.split('\n');
+          buffered = lines.pop() ?? '';
+          try {
+            for (const line of lines) take(line);
+          } catch (error) {
+            res.destroy(error as Error);
+          }
         });
+        res.on('error', reject);
         res.on('end', () => {
           try {
-            resolve(JSON.parse(text) as ForwardedResult);
+            take(buffered);
           } catch {
-            reject(new Error(`the running sipops answered ${res.statusCode} without a result`));
+            // A cut line: the code below is then missing too.
           }
+          if (code === undefined)
+            reject(new Error(`the running sipops answered ${res.statusCode} without a result`));
+          else resolve(code);
         });
       },
     );
@@ -41,7 +66,20 @@ export function forwardCommand(address: string, call: ForwardedCall): Promise<Fo
   });
 }
 
-/** The server's side: runs forwarded commands on its own database. */
+function isForwardedCall(call: unknown): call is ForwardedCall {
+  const c = call as Partial<ForwardedCall> | null;
+  return (
+    typeof c === 'object' &&
+    c !== null &&
+    Array.isArray(c.argv) &&
+    c.argv.every((a) => typeof a === 'string') &&
+    typeof c.actor === 'string' &&
+    typeof c.cwd === 'string' &&
+    typeof c.isErrTerminal === 'boolean'
+  );
+}
+
+/** The server's side: runs forwarded commands on its own database, streaming what they write. */
 export function createForwardHandler(getDeps: () => Promise<ActivationDeps>) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     if (req.method !== 'POST' || req.url !== '/terminal') {
@@ -55,33 +93,32 @@ export function createForwardHandler(getDeps: () => Promise<ActivationDeps>) {
     });
     req.on('end', () => {
       void (async () => {
-        let call: ForwardedCall;
+        let call: unknown;
         try {
-          call = JSON.parse(body) as ForwardedCall;
-          if (
-            !Array.isArray(call.argv) ||
-            typeof call.actor !== 'string' ||
-            typeof call.cwd !== 'string'
-          )
-            throw new Error('bad call');
+          call = JSON.parse(body);
         } catch {
+          call = undefined;
+        }
+        if (!isForwardedCall(call)) {
           res.writeHead(400).end();
           return;
         }
-        const io = bufferedIo();
+        res.writeHead(200, { 'content-type': 'application/x-ndjson' });
+        const send = (line: ForwardedLine) => res.write(`${JSON.stringify(line)}\n`);
+        const io: TerminalIo = {
+          out: (text) => send({ out: text }),
+          err: (text) => send({ err: text }),
+          // The terminal asked already, before forwarding; here there is nobody to ask.
+          confirm: undefined,
+          isErrTerminal: call.isErrTerminal,
+        };
         const code = await runCli(call.argv, {
           io,
           actor: call.actor,
           cwd: call.cwd,
           deps: getDeps,
         });
-        res.writeHead(200, { 'content-type': 'application/json' }).end(
-          JSON.stringify({
-            code,
-            stdout: io.stdout,
-            stderr: io.stderr,
-          } satisfies ForwardedResult),
-        );
+        res.end(`${JSON.stringify({ code } satisfies ForwardedLine)}\n`);
       })();
     });
   };

@@ -4,6 +4,8 @@ export type TerminalIo = {
   err(text: string): void;
   /** Asks a yes/no question on a terminal; undefined when there is nobody to ask. */
   confirm: ((question: string) => Promise<boolean>) | undefined;
+  /** Whether stderr is a terminal (the caller's, when forwarded): progress is then a bar. */
+  isErrTerminal: boolean;
 };
 
 export const EXIT_OK = 0;
@@ -21,19 +23,4 @@ export class UsageError extends Error {
     this.usage = usage;
     this.name = 'UsageError';
   }
-}
-
-export function bufferedIo(): TerminalIo & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    out(text: string) {
-      io.stdout += text;
-    },
-    err(text: string) {
-      io.stderr += text;
-    },
-    confirm: undefined,
-  };
-  return io;
 }

@@ -7,8 +7,8 @@ import { ConfigError } from '@sipops/shared/runtime-config';
 import { readCallerCwd, readTerminalConfig } from '../env.ts';
 import { limitHeapGrowth } from '../heap-growth.ts';
 import { forwardCommand } from './forward.ts';
-import { EXIT_FAILED, EXIT_USAGE, type TerminalIo } from './io.ts';
-import { isDestructiveCall, runCli } from './run-cli.ts';
+import { EXIT_FAILED, EXIT_REFUSED, EXIT_USAGE, type TerminalIo } from './io.ts';
+import { confirmationOf, confirmOn, runCli } from './run-cli.ts';
 
 const io: TerminalIo = {
   out: (text) => process.stdout.write(text),
@@ -24,6 +24,7 @@ const io: TerminalIo = {
           }
         }
       : undefined,
+  isErrTerminal: process.stderr.isTTY === true,
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -41,28 +42,18 @@ async function main(argv: string[]): Promise<number> {
     const address = existsSync(config.dataDir) ? lockAddress(config.dataDir) : undefined;
     const holder = address ? await askHolder(address) : undefined;
     if (address && holder?.role === 'server') {
+      // Ask here, where the person is; the server has no terminal to ask on.
+      const confirmation = confirmationOf(argv);
       let forwarded = argv;
-      if (
-        isDestructiveCall(argv) &&
-        !argv.includes('--yes') &&
-        !argv.includes('-y') &&
-        io.confirm
-      ) {
-        // Ask here, where the person is; the server has no terminal to ask on.
-        if (!(await io.confirm(`${argv.join(' ')}: are you sure? [y/N] `))) {
-          io.err('cancelled, nothing changed\n');
-          return 1;
-        }
+      if (confirmation && io.confirm) {
+        if (!(await confirmOn(io, confirmation))) return EXIT_REFUSED;
         forwarded = [...argv, '--yes'];
       }
-      const result = await forwardCommand(address, {
-        argv: forwarded,
-        actor,
-        cwd: readCallerCwd(),
-      });
-      io.out(result.stdout);
-      io.err(result.stderr);
-      return result.code;
+      return await forwardCommand(
+        address,
+        { argv: forwarded, actor, cwd: readCallerCwd(), isErrTerminal: io.isErrTerminal },
+        io,
+      );
     }
   }
 

@@ -2,6 +2,7 @@ import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { ActivationDeps, Actor } from '@sipops/shared/deps';
 import { isAppError } from '@sipops/shared/errors';
 import { type CommandSpec, findCommand, HELP_TEXT } from './commands.ts';
+import { fieldLabel, optionsOf, usageOf, type Values } from './flags.ts';
 import {
   EXIT_FAILED,
   EXIT_OK,
@@ -20,52 +21,101 @@ export type CliContext = {
   deps: () => Promise<ActivationDeps>;
 };
 
-/** The flag a field is typed with, so a refusal names what the operator actually wrote. */
-const FIELD_FLAGS: Record<string, string> = {
-  number: '--number',
-  secondaryNumber: '--secondary',
-  username: '--username',
-  password: '--password',
-  group: '--group',
-  profile: '--profile',
-  type: '--type',
-  securityModel: '--security',
-  obfuscation: '--obfuscation',
-  obfuscationKey: '--obfuscation-key',
-  keepAlive: '--keep-alive',
-  deny: '--deny',
-  permit: '--permit',
-  channel: '--channel',
-  sipHost: '--sip-host',
-  sipPort: '--sip-port',
-  transport: '--transport',
-  iosUrl: '--ios-url',
-  androidUrl: '--android-url',
-  brand: '--brand',
-  appScheme: '--app-scheme',
-  status: '--status',
-  enabled: '--enabled',
-};
-
-export function fieldLabel(field: string): string {
-  return FIELD_FLAGS[field] ?? FIELD_FLAGS[field.split('.')[0] ?? ''] ?? field;
-}
-
 /** Splits `group create …` into the command and its own arguments. */
 function resolveCommand(argv: string[]): { spec: CommandSpec; rest: string[] } {
   const [first, second] = argv;
-  if (!first || first === 'help' || first === '--help' || first === '-h') throw new UsageError('');
+  if (!first) throw new UsageError('');
   const spec = findCommand(first, second);
   if (!spec) throw new UsageError(`unknown command "${[first, second].filter(Boolean).join(' ')}"`);
   return { spec, rest: argv.slice(spec.name.split(' ').length) };
 }
 
-export function isDestructiveCall(argv: string[]): boolean {
+type ParsedCall = { spec: CommandSpec; values: Values; positionals: string[] };
+
+/** A command line checked against its command's flags and arguments; UsageError when it is wrong. */
+function parseCall(spec: CommandSpec, rest: string[]): ParsedCall {
+  const config: ParseArgsConfig = {
+    args: rest,
+    options: {
+      ...optionsOf(spec.flags, spec.refused ?? {}),
+      json: { type: 'boolean' },
+      yes: { type: 'boolean', short: 'y' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    allowPositionals: true,
+    strict: true,
+  };
+  let parsed: ReturnType<typeof parseArgs>;
   try {
-    return resolveCommand(argv).spec.isDestructive === true;
-  } catch {
-    return false;
+    parsed = parseArgs(config);
+  } catch (error) {
+    const message = (error as Error).message;
+    const unknown = /Unknown option '([^']+)'/.exec(message)?.[1];
+    const missing = /Option '(?:-\w, )?(--[\w-]+)[^']*' argument missing/.exec(message)?.[1];
+    throw new UsageError(
+      unknown
+        ? `unknown option ${unknown}`
+        : missing
+          ? `${missing} needs a value`
+          : message.replace(/\. To specify.*$/s, ''),
+    );
   }
+  const values = parsed.values as Values;
+  if (values.help) return { spec, values, positionals: parsed.positionals };
+  for (const [flag, reason] of Object.entries(spec.refused ?? {}))
+    if (values[flag] !== undefined) throw new UsageError(`--${flag}: ${reason}`);
+  const [min, max] = spec.positionals;
+  if (parsed.positionals.length < min || parsed.positionals.length > max) {
+    throw new UsageError(
+      `${spec.name} takes ${min === max ? min : `${min} to ${max}`} argument(s)${spec.args ? `: ${spec.args}` : ''}`,
+    );
+  }
+  return { spec, values, positionals: parsed.positionals };
+}
+
+/** What a destructive call acts on (`disable desk111`), and the question it asks about it. */
+export type Confirmation = { subject: string; question: string };
+
+/**
+ * The question a destructive call asks before it acts, when --yes does not answer it: asked in
+ * the terminal's own process, or there before it forwards the call to the server.
+ */
+export function confirmationOf(argv: string[]): Confirmation | undefined {
+  let call: ParsedCall;
+  try {
+    const { spec, rest } = resolveCommand(argv);
+    call = parseCall(spec, rest);
+  } catch {
+    return undefined;
+  }
+  if (!call.spec.isDestructive || call.values.yes === true || call.values.help) return undefined;
+  const subject = [call.spec.name, ...call.positionals].join(' ');
+  return { subject, question: `${subject}: are you sure? [y/N] ` };
+}
+
+/** Asks on the terminal; false (and says so) when the answer is not yes. */
+export async function confirmOn(io: TerminalIo, confirmation: Confirmation): Promise<boolean> {
+  if (!io.confirm)
+    throw new UsageError(
+      `${confirmation.subject} asks for confirmation: pass --yes to confirm without a terminal`,
+    );
+  if (await io.confirm(confirmation.question)) return true;
+  io.err('cancelled, nothing changed\n');
+  return false;
+}
+
+const isHelpWord = (word: string | undefined) =>
+  word === 'help' || word === '--help' || word === '-h';
+
+/** `help`, `--help`: the whole help; `help import`: that command's usage. Both on stdout. */
+function printHelp(io: TerminalIo, topic: string[]): number {
+  const spec = topic[0] ? findCommand(topic[0], topic[1]) : undefined;
+  if (topic[0] && !spec) {
+    io.err(`sip: unknown command "${topic.slice(0, 2).join(' ')}"\n${HELP_TEXT}`);
+    return EXIT_USAGE;
+  }
+  io.out(spec ? `usage: sip ${usageOf(spec)}\n` : HELP_TEXT);
+  return EXIT_OK;
 }
 
 /** Runs one terminal command; returns its exit code (0 done, 1 refused, 2 usage, 3 failed). */
@@ -74,54 +124,19 @@ export async function runCli(argv: string[], context: CliContext): Promise<numbe
   let isJson = argv.includes('--json');
   let usage: string | undefined;
   try {
+    if (isHelpWord(argv[0])) return printHelp(io, argv.slice(1));
     const { spec, rest } = resolveCommand(argv);
-    usage = `usage: sip ${spec.usage}\n`;
-    const config: ParseArgsConfig = {
-      args: rest,
-      options: {
-        ...spec.options,
-        json: { type: 'boolean' },
-        yes: { type: 'boolean', short: 'y' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      allowPositionals: true,
-      strict: true,
-    };
-    let parsed: ReturnType<typeof parseArgs>;
-    try {
-      parsed = parseArgs(config);
-    } catch (error) {
-      const message = (error as Error).message;
-      const unknown = /Unknown option '([^']+)'/.exec(message)?.[1];
-      throw new UsageError(unknown ? `unknown option ${unknown}` : message);
-    }
-    const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
+    usage = `usage: sip ${usageOf(spec)}\n`;
+    const { values, positionals } = parseCall(spec, rest);
     isJson = values.json === true;
     if (values.help) {
-      io.out(`usage: sip ${spec.usage}\n`);
+      io.out(usage);
       return EXIT_OK;
     }
-    const [min, max] = spec.positionals;
-    if (parsed.positionals.length < min || parsed.positionals.length > max) {
-      throw new UsageError(
-        `${spec.name} takes ${min === max ? min : `${min} to ${max}`} argument(s)`,
-      );
-    }
-    if (spec.isDestructive && values.yes !== true) {
-      const question = `${spec.name} ${parsed.positionals.join(' ')}: are you sure? [y/N] `;
-      if (!io.confirm)
-        throw new UsageError(
-          `${spec.name} asks for confirmation: pass --yes to confirm without a terminal`,
-        );
-      if (!(await io.confirm(question))) {
-        io.err('cancelled, nothing changed\n');
-        return EXIT_REFUSED;
-      }
-    }
+    const confirmation = confirmationOf(argv);
+    if (confirmation && !(await confirmOn(io, confirmation))) return EXIT_REFUSED;
     // A command returns its own exit code when it refuses with output of its own (import --json).
-    return (
-      (await spec.run({ context, values, positionals: parsed.positionals, isJson })) ?? EXIT_OK
-    );
+    return (await spec.run({ context, values, positionals, isJson })) ?? EXIT_OK;
   } catch (error) {
     if (error instanceof UsageError) {
       if (error.message) io.err(`sip: ${error.message}\n`);

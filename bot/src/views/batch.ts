@@ -1,5 +1,6 @@
 import type { BatchProgress, BatchSummary } from '@sipops/shared/batch/check-batch';
 import { type BatchError, describeBatchError } from '@sipops/shared/batch/csv-format';
+import { describeDuration } from '@sipops/shared/batch/progress-meter';
 import type { ImportSmsProgress } from '@sipops/shared/use-cases/list-import-sms-progress';
 import type { KnownBlock, ModalView } from '@slack/types';
 import {
@@ -253,14 +254,6 @@ export function buildBatchFailure(name: string, failure: string): SlackMessage {
   return { text, blocks: [section(`:x: ${text}`)] };
 }
 
-/** About how long `seconds` is, in the unit a reader wants. */
-function formatDuration(seconds: number): string {
-  if (seconds < 90) return `${Math.max(1, Math.ceil(seconds))} s`;
-  const minutes = Math.round(seconds / 60);
-  if (minutes < 90) return `${minutes} min`;
-  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
-}
-
 /** `slack:T1/U1` as a mention, `terminal:alice` as `alice (terminal)`. */
 function describeImporter(actor: string): string {
   const user = /^slack:[^/]+\/([A-Z0-9]+)$/.exec(actor)?.[1];
@@ -285,7 +278,7 @@ export function buildImportSmsProgress(
     parts.push(`${n(progress.skipped)} not sent (link replaced or expired first)`);
   if (progress.waiting > 0)
     parts.push(
-      `${n(progress.waiting)} waiting (about ${formatDuration(progress.waiting / perSecond)} at ${perSecond}/s)`,
+      `${n(progress.waiting)} waiting (about ${describeDuration(progress.waiting / perSecond)} at ${perSecond}/s)`,
     );
   const isAllSent = progress.isDone && progress.sent === progress.smsQueued;
   const text = isAllSent

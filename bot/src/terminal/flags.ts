@@ -1,0 +1,122 @@
+import type { ParseArgsConfig } from 'node:util';
+import { splitRules } from '@sipops/shared/account-schemas';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+export type Values = Record<string, string | boolean | string[] | undefined>;
+
+/** One flag of the terminal: the input field it fills (if any) and how its value is written. */
+export type FlagDefinition = {
+  /** The use case's input field; none for flags that steer the command itself. */
+  field?: string;
+  /** Shown in the usage line: `<group>`, `on|off`; none for a switch. */
+  value?: string;
+  isRepeatable?: boolean;
+};
+
+/** Every flag the terminal takes, once: the parser, the usage lines and the messages read it. */
+export const FLAGS = {
+  group: { field: 'group', value: '<group>' },
+  profile: { field: 'profile', value: '<profile>' },
+  password: { field: 'password', value: '<password>' },
+  type: { field: 'type', value: 'pgsm|snom' },
+  number: { field: 'number', value: '<number>' },
+  secondary: { field: 'secondaryNumber', value: '<number>' },
+  username: { field: 'username', value: '<username>' },
+  security: { field: 'securityModel', value: 'end-to-site|end-to-end' },
+  obfuscation: { field: 'obfuscation', value: 'on|off' },
+  'obfuscation-key': { field: 'obfuscationKey', value: '<0-255>' },
+  'keep-alive': { field: 'keepAlive', value: 'on|off' },
+  deny: { field: 'deny', value: '<ip/netmask>', isRepeatable: true },
+  permit: { field: 'permit', value: '<ip/netmask>', isRepeatable: true },
+  channel: { field: 'channel', value: '<slack channel id>' },
+  'sip-host': { field: 'sipHost', value: '<host>' },
+  'sip-port': { field: 'sipPort', value: '<port>' },
+  transport: { field: 'transport', value: 'tls|tcp|udp' },
+  'ios-url': { field: 'iosUrl', value: '<url>' },
+  'android-url': { field: 'androidUrl', value: '<url>' },
+  brand: { field: 'brand', value: '<name>' },
+  'app-scheme': { field: 'appScheme', value: '<scheme>' },
+  status: { field: 'status', value: '<status>' },
+  enabled: { field: 'enabled', value: 'yes|no' },
+  limit: { field: 'limit', value: '<n>' },
+  offset: { field: 'offset', value: '<n>' },
+  account: { field: 'account', value: '<account>' },
+  reminder: {},
+  'dry-run': {},
+  'send-sms': {},
+  progress: {},
+  'import-id': { field: 'importId', value: '<id>' },
+} as const satisfies Record<string, FlagDefinition>;
+
+export type FlagName = keyof typeof FLAGS;
+
+/** How a command takes a flag: needed, or left out for a default. */
+export type FlagUse = 'required' | 'optional';
+
+/** A flag some command does not take, with why: the operator learns what to do instead. */
+export type RefusedFlags = Partial<Record<FlagName, string>>;
+
+const FIELD_FLAGS = new Map<string, string>(
+  Object.entries(FLAGS).flatMap(([flag, definition]: [string, FlagDefinition]) =>
+    definition.field ? [[definition.field, `--${flag}`]] : [],
+  ),
+);
+
+/** The flag a field is typed with, so a message names what the operator actually writes. */
+export function fieldLabel(field: string): string {
+  return FIELD_FLAGS.get(field) ?? FIELD_FLAGS.get(field.split('.')[0] ?? '') ?? field;
+}
+
+/** parseArgs options of a command's flags and of the flags it refuses (parsed, then refused). */
+export function optionsOf(
+  flags: Partial<Record<FlagName, FlagUse>>,
+  refused: RefusedFlags,
+): Options {
+  const options: Options = {};
+  for (const flag of [...Object.keys(flags), ...Object.keys(refused)] as FlagName[]) {
+    const definition: FlagDefinition = FLAGS[flag];
+    options[flag] = definition.value
+      ? { type: 'string', ...(definition.isRepeatable ? { multiple: true } : {}) }
+      : { type: 'boolean' };
+  }
+  return options;
+}
+
+/** `--group <group>`, `[--deny <ip/netmask>]...`, `[--dry-run]`: a flag as a usage line shows it. */
+function describeFlag(flag: FlagName, use: FlagUse): string {
+  const definition: FlagDefinition = FLAGS[flag];
+  const text = definition.value ? `--${flag} ${definition.value}` : `--${flag}`;
+  if (use === 'required') return text;
+  return definition.isRepeatable ? `[${text}]...` : `[${text}]`;
+}
+
+/** The usage line of a command: its name, arguments, flags (required first) and a note. */
+export function usageOf(spec: {
+  name: string;
+  args?: string;
+  flags: Partial<Record<FlagName, FlagUse>>;
+  isDestructive?: boolean;
+  note?: string;
+}): string {
+  const entries = Object.entries(spec.flags) as [FlagName, FlagUse][];
+  const parts = [
+    spec.name,
+    ...(spec.args ? [spec.args] : []),
+    ...entries.filter(([, use]) => use === 'required').map(([f, use]) => describeFlag(f, use)),
+    ...entries.filter(([, use]) => use === 'optional').map(([f, use]) => describeFlag(f, use)),
+    ...(spec.isDestructive ? ['[--yes]'] : []),
+  ];
+  return `${parts.join(' ')}${spec.note ? `  (${spec.note})` : ''}`;
+}
+
+/** The input of a use case from the flags given; flags not given stay absent (defaults apply). */
+export function inputFrom(values: Values, flags: readonly FlagName[]): Record<string, unknown> {
+  const input: Record<string, unknown> = {};
+  for (const flag of flags) {
+    const definition: FlagDefinition = FLAGS[flag];
+    const value = values[flag];
+    if (value === undefined || !definition.field) continue;
+    input[definition.field] = Array.isArray(value) ? value.flatMap(splitRules) : value;
+  }
+  return input;
+}
