@@ -1,5 +1,5 @@
-import { type BatchSummary, checkBatch } from '@sipops/shared/batch/check-batch';
-import { formatErrorsCsv } from '@sipops/shared/batch/csv-format';
+import { type BatchSummary, checkBatch, formatErrorRows } from '@sipops/shared/batch/check-batch';
+import { ProgressMeter } from '@sipops/shared/batch/progress-meter';
 import type { SlackUser } from '@sipops/shared/role-schemas';
 import { importAccounts } from '@sipops/shared/use-cases/import-accounts';
 import { createActivationSmsQueue } from '@sipops/shared/use-cases/send-activation-sms';
@@ -88,13 +88,17 @@ export async function previewBatch(io: BatchIo, input: BatchInput): Promise<void
     const shown = 'pasted' in input ? name : file.name;
     const source = hashChunks(downloadFile(io.client, file));
     const progress = status;
+    const meter = new ProgressMeter({
+      isImport: false,
+      onReading: (reading) => progress.progress(buildBatchProgress(shown, reading)),
+    });
     const summary = await checkBatch(
       io.context.deps,
       { source: source.chunks, isSmsRequested: input.isSmsRequested },
-      { onProgress: (p) => progress.progress(buildBatchProgress(shown, p)) },
+      { onProgress: meter.listener },
     );
     if (summary.errorCount > 0) {
-      await showErrors(io, status, shown, summary, false);
+      await showErrors(io, status, { name: shown, fileId: file.id }, summary, false);
       return;
     }
     await tell(
@@ -105,6 +109,7 @@ export async function previewBatch(io: BatchIo, input: BatchInput): Promise<void
         sha256: source.digest(),
         name: shown,
         isSmsRequested: input.isSmsRequested,
+        rows: summary.rows,
       }),
     );
   } catch (error) {
@@ -112,30 +117,37 @@ export async function previewBatch(io: BatchIo, input: BatchInput): Promise<void
   }
 }
 
-/** The errors, with all that were kept in a CSV shared below the message. */
+/**
+ * The errors, and the file's rows that have them, with an `error` column, in a CSV shared below
+ * the message: fixed, they make the next file to import.
+ */
 async function showErrors(
   io: BatchIo,
   status: StatusMessage,
-  name: string,
+  file: { name: string; fileId: string },
   summary: BatchSummary,
   isImport: boolean,
 ): Promise<void> {
   let errorsFile: ErrorsFile = 'none';
-  if (summary.errorCount > 1) {
-    try {
+  try {
+    const content = await formatErrorRows(
+      downloadFile(io.client, await readFileInfo(io.client, file.fileId)),
+      summary.errors,
+    );
+    if (content) {
       await uploadCsv(io.client, {
-        filename: `${name.replace(/\.csv$/i, '').replace(/[^\w.-]+/g, '-')}-errors.csv`,
-        content: formatErrorsCsv(summary.errors),
+        filename: `${file.name.replace(/\.csv$/i, '').replace(/[^\w.-]+/g, '-')}-errors.csv`,
+        content,
         channel: status.channel,
-        title: `Errors of ${name}`,
+        title: `Rows of ${file.name} with errors`,
       });
       errorsFile = 'uploaded';
-    } catch (error) {
-      io.context.logger.warn('sipops slack: could not upload the error CSV', error);
-      errorsFile = 'failed';
     }
+  } catch (error) {
+    io.context.logger.warn('sipops slack: could not upload the rows with errors', error);
+    errorsFile = 'failed';
   }
-  await tell(io, status, buildBatchErrors(name, summary, errorsFile, isImport));
+  await tell(io, status, buildBatchErrors(file.name, summary, errorsFile, isImport));
 }
 
 /**
@@ -151,7 +163,12 @@ export async function importBatch(
   const { context } = io;
   const importId = importIdOf(button);
   try {
-    await status.show(buildBatchProgress(button.name, { phase: 'importing', rows: 0 }));
+    const meter = new ProgressMeter({
+      isImport: true,
+      total: button.rows,
+      onReading: (reading) => status.progress(buildBatchProgress(button.name, reading)),
+    });
+    await status.show(buildBatchProgress(button.name, meter.read()));
     // One at a time per import: a double click waits for the first, then finds it done.
     const result = await context.accountQueue.run(`batch:${importId}`, () => {
       async function* source() {
@@ -169,7 +186,7 @@ export async function importBatch(
           smsProgressChannel: status.channel,
         },
         {
-          onProgress: (p) => status.progress(buildBatchProgress(button.name, p)),
+          onProgress: meter.listener,
           // Without it an import asking for SMS is refused (SMS turned off since the preview).
           queueActivationSms: context.isActivationAvailable
             ? createActivationSmsQueue(context.deps, actor)
@@ -178,7 +195,7 @@ export async function importBatch(
       );
     });
     if (result.outcome === 'refused') {
-      await showErrors(io, status, button.name, result.summary, true);
+      await showErrors(io, status, button, result.summary, true);
       return;
     }
     await tell(

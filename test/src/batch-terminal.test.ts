@@ -106,9 +106,9 @@ function killMidImport(env: Record<string, string>): Promise<{ stderr: string; s
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (chunk: string) => {
       stderr += chunk;
-      const written = /importing: (\d+) rows/g;
+      const written = /, ([\d,]+) written/g;
       for (const match of stderr.matchAll(written)) {
-        const rows = Number(match[1]);
+        const rows = Number(match[1]?.replace(/,/g, ''));
         if (rows > 0 && rows < KILLED_FILE_ROWS) child.kill('SIGKILL');
       }
     });
@@ -210,8 +210,8 @@ describe.concurrent.each(testDatabaseKinds())(
       const before = await site.read(counts);
       const killed = await killMidImport(site.env);
       expect(killed.signal).toBe('SIGKILL');
-      expect(killed.stderr).toMatch(/importing: [1-9]\d* rows/);
-      expect(killed.stderr).not.toMatch(/importing: 15000 rows/);
+      expect(killed.stderr).toMatch(/, [1-9][\d,]* written/);
+      expect(killed.stderr).not.toMatch(/, 15,000 written/);
       expect(await site.read(counts)).toEqual(before);
     });
 

@@ -80,7 +80,7 @@ describe.each(testDatabaseKinds())('npm run sip on %s', { timeout: 180_000 }, (k
       '--json',
     );
     expect(created.code).toBe(0);
-    expect(created.stderr).toMatch(/warning: keepAlive: costs about 3\.6 KB/);
+    expect(created.stderr).toMatch(/warning: --keep-alive: costs about 3\.6 KB/);
     const shown = await sipJson('show', '+393471234567');
     expect(shown.code).toBe(0);
     const account = shown.json;
@@ -377,6 +377,57 @@ describe.each(testDatabaseKinds())('npm run sip on %s', { timeout: 180_000 }, (k
     }
   });
 
+  it('prints the help on stdout with exit 0 for help and --help, on stderr with exit 2 for nothing', async () => {
+    const help = await sip('help');
+    expect(help).toMatchObject({ code: 0, stderr: '' });
+    expect(help.stdout).toMatch(/^usage: npm run sip -- <command>/);
+    // Usage lines follow the parser: the wizard's profile may be left out.
+    expect(help.stdout).toContain(
+      '  wizard --group <group> --number <number> [--profile <profile>]',
+    );
+    expect(help.stdout).toContain('  disable <account> [--yes]\n');
+    for (const word of ['--help', '-h']) expect(await sip(word)).toEqual(help);
+    const none = await sip();
+    expect(none).toMatchObject({ code: 2, stdout: '', stderr: help.stdout });
+    const one = await sip('help', 'import');
+    expect(one).toMatchObject({ code: 0, stderr: '' });
+    expect(one.stdout).toMatch(/^usage: sip import <file\.csv> \[--dry-run\] \[--send-sms\]/);
+    expect(await sip('import', '--help')).toEqual(one);
+  });
+
+  it('says why an unchangeable field is refused, naming the flag', async () => {
+    const refusals: [string[], string][] = [
+      [
+        ['edit', 'desk111', '--number', '112'],
+        '--number: numbers cannot change: delete and re-create',
+      ],
+      [
+        ['edit', 'desk111', '--secondary', '112'],
+        '--secondary: numbers cannot change: delete and re-create',
+      ],
+      [
+        ['edit', 'desk111', '--type', 'pgsm'],
+        '--type: the type cannot change: delete and re-create',
+      ],
+      [
+        ['edit', 'desk111', '--username', 'x'],
+        '--username: the username cannot change: delete and re-create',
+      ],
+      [
+        ['wizard', '--group', 'acme', '--number', '+393470000001', '--password', 'Secret-pass-1'],
+        '--password: is generated for wizard accounts and never shown',
+      ],
+    ];
+    const before = await auditCount();
+    for (const [args, message] of refusals) {
+      const result = await sip(...args);
+      expect({ args, code: result.code }).toEqual({ args, code: 2 });
+      expect(result.stderr).toContain(`sip: ${message}`);
+      expect(result.stderr).not.toMatch(/unknown option/);
+    }
+    expect(await auditCount()).toBe(before);
+  });
+
   it('edits fields but never the numbers, the type, or a wizard password', async () => {
     const edited = await sipJson(
       'edit',
@@ -398,7 +449,7 @@ describe.each(testDatabaseKinds())('npm run sip on %s', { timeout: 180_000 }, (k
       group: 'beta',
       profile: null,
     });
-    expect(edited.stderr).toMatch(/warning: obfuscationKey: must be the same on the client/);
+    expect(edited.stderr).toMatch(/warning: --obfuscation-key: must be the same on the client/);
     const wizard = (await sipJson('list', '--enabled', 'no')).json as unknown as {
       username: string;
     }[];

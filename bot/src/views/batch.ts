@@ -1,6 +1,10 @@
-import type { BatchProgress, BatchSummary } from '@sipops/shared/batch/check-batch';
+import type { BatchSummary } from '@sipops/shared/batch/check-batch';
 import { type BatchError, describeBatchError } from '@sipops/shared/batch/csv-format';
-import { describeDuration } from '@sipops/shared/batch/progress-meter';
+import {
+  describeDuration,
+  describeProgress,
+  type ProgressReading,
+} from '@sipops/shared/batch/progress-meter';
 import type { ImportSmsProgress } from '@sipops/shared/use-cases/list-import-sms-progress';
 import type { KnownBlock, ModalView } from '@slack/types';
 import {
@@ -77,13 +81,28 @@ export function buildBatchModal(
 const rows = (n: number) => `${n.toLocaleString('en-US')} row${n === 1 ? '' : 's'}`;
 const accounts = (n: number) => `${n.toLocaleString('en-US')} account${n === 1 ? '' : 's'}`;
 
+/** `Importing accounts.csv… 2,500 of 10,000 rows checked, 2,000 written (22%), about 10 s left`. */
 export function buildBatchProgress(
   name: string,
-  progress: BatchProgress | undefined,
+  reading: ProgressReading | undefined,
 ): SlackMessage {
-  const verb = progress?.phase === 'importing' ? 'Importing' : 'Checking';
-  const text = `:hourglass_flowing_sand: ${verb} ${escapeText(name)}…${progress ? ` ${rows(progress.rows)}` : ''}`;
+  const verb = reading?.isImport ? 'Importing' : 'Checking';
+  const text = `:hourglass_flowing_sand: ${verb} ${escapeText(name)}…${reading ? ` ${describeProgress(reading)}` : ''}`;
   return { text, blocks: [section(text)] };
+}
+
+/** The figures the preview and the result both give, in the same words. */
+function figuresLine(
+  summary: BatchSummary,
+  figures: { accounts: number; isImported: boolean; sms: number },
+): string {
+  const n = (count: number) => count.toLocaleString('en-US');
+  return [
+    `*Rows checked:* ${n(summary.rows)}`,
+    `*${figures.isImported ? 'imported' : 'to import'}:* ${n(figures.accounts)}`,
+    `*errors:* ${n(summary.errorCount)}`,
+    `*${figures.isImported ? 'SMS queued' : 'SMS to queue'}:* ${n(figures.sms)}`,
+  ].join(' · ');
 }
 
 export function buildFileTooLarge(name: string, bytes: number): SlackMessage {
@@ -152,6 +171,8 @@ export type ImportButton = {
   name: string;
   /** The modal's SMS checkbox: the import queues the wizard rows' activation SMS. */
   isSmsRequested: boolean;
+  /** The preview's count of data rows: the total of the import's progress. */
+  rows?: number;
 };
 
 /** The checked file without errors: its counts, a sample and the Import button. */
@@ -160,7 +181,16 @@ export function buildBatchPreview(summary: BatchSummary, button: ImportButton): 
   const text = `${name}: ${accounts(summary.accounts)} ready to import.`;
   const blocks: KnownBlock[] = [
     section(`:white_check_mark: *${text}*`),
-    section(countLines(summary, smsLine(summary, button)).join('\n')),
+    section(
+      [
+        figuresLine(summary, {
+          accounts: summary.accounts,
+          isImported: false,
+          sms: summary.smsToQueue,
+        }),
+        ...countLines(summary, smsLine(summary, button)),
+      ].join('\n'),
+    ),
   ];
   if (summary.sample.length > 0) blocks.push(section(sampleText(summary)));
   if (summary.accounts > 0)
@@ -203,13 +233,11 @@ export function buildBatchErrors(
     .map((error: BatchError) => `• ${escapeText(describeBatchError(error))}`);
   const hidden = summary.errorCount - Math.min(summary.errors.length, ERRORS_SHOWN);
   const rest =
-    hidden <= 0
-      ? undefined
-      : errorsFile === 'uploaded'
-        ? summary.errors.length < summary.errorCount
-          ? `The first ${summary.errors.length} errors are in the CSV below (line, column, value, message); a terminal lists them all: \`npm run sip -- import <file.csv> --dry-run\`.`
-          : 'Every error is in the CSV below (line, column, value, message).'
-        : 'For the full list run `npm run sip -- import <file.csv> --dry-run` in a terminal.';
+    errorsFile === 'uploaded'
+      ? `The rows with errors are in the CSV below, each with an \`error\` column (clear passwords left out)${summary.errors.length < summary.errorCount ? `: those of the first ${summary.errors.length} errors; a terminal lists them all: \`npm run sip -- import <file.csv> --dry-run\`` : ''}. Fix them, drop the \`error\` column and import them again.`
+      : hidden > 0
+        ? 'For the full list run `npm run sip -- import <file.csv> --dry-run` in a terminal.'
+        : undefined;
   const blocks: KnownBlock[] = [
     section(
       `:x: *${text}*${isImport ? ' The file changed since its preview, or the database did.' : ''}`,
@@ -243,7 +271,16 @@ export function buildImportResult(
     text,
     blocks: [
       section(`:white_check_mark: *${text}* By <@${result.who}>.`),
-      section(countLines(result.summary, smsLine(result.summary, result)).join('\n')),
+      section(
+        [
+          figuresLine(result.summary, {
+            accounts: result.imported,
+            isImported: true,
+            sms: result.smsQueued,
+          }),
+          ...countLines(result.summary, smsLine(result.summary, result)),
+        ].join('\n'),
+      ),
       context('`/sip list` or `/sip find` shows them.'),
     ],
   };

@@ -28,6 +28,7 @@ import {
   type CsvColumn,
   type CsvHeader,
   columnOfField,
+  formatCsvLine,
   parseHeader,
   WAYS,
 } from './csv-format.ts';
@@ -243,6 +244,85 @@ async function* chunksOf(source: CsvSource): AsyncGenerator<string | Buffer> {
 }
 
 /**
+ * A CSV file's records, each with the physical line it starts on (the header is line 1). Lines
+ * are counted as csv-parse reads each record, from its raw text: its own count is off after a
+ * CRLF inside a quoted field, and a record that fails to parse starts where the last one read
+ * ended (`nextLine`), whether or not the caller has taken that one yet.
+ */
+function readNumberedRecords(source: CsvSource): {
+  parser: AsyncIterable<NumberedRecord> & { destroy(): void };
+  nextLine: () => number;
+} {
+  let parsedLines = 1;
+  const numberLines = (parsed: { record: string[]; raw: string }): NumberedRecord => {
+    const line = parsedLines;
+    parsedLines += countLineBreaks(parsed.raw);
+    return { record: parsed.record, line };
+  };
+  const options = {
+    bom: true,
+    raw: true,
+    // Rows of the wrong length are reported with their line like any other error, not thrown.
+    relax_column_count: true,
+    max_record_size: MAX_RECORD_BYTES,
+    on_record: numberLines,
+  };
+  // csv-parse's types do not model the record shape of its raw mode.
+  const parser = parse(options as unknown as Options);
+  const feeding = pipeline(Readable.from(checkUtf8(chunksOf(source))), parser);
+  // The reader of the records reports parse errors; this only keeps the rejection handled.
+  feeding.catch(() => {});
+  return {
+    parser: parser as unknown as AsyncIterable<NumberedRecord> & { destroy(): void },
+    nextLine: () => parsedLines,
+  };
+}
+
+/**
+ * The rows of a file that have errors, as they are in the file with an `error` column added, for
+ * the person to fix and import again; the header first. Clear passwords are left out, so that
+ * the file can be shared. Undefined when no data row has an error (the header, the encoding).
+ */
+export async function formatErrorRows(
+  source: CsvSource,
+  errors: readonly BatchError[],
+): Promise<string | undefined> {
+  const byLine = new Map<number, string[]>();
+  for (const error of errors) {
+    if (error.line < 2) continue;
+    const messages = byLine.get(error.line) ?? [];
+    messages.push(error.column ? `${error.column}: ${error.message}` : error.message);
+    byLine.set(error.line, messages);
+  }
+  if (byLine.size === 0) return undefined;
+  const { parser } = readNumberedRecords(source);
+  let header: CsvHeader | undefined;
+  let text = '';
+  try {
+    for await (const { record, line } of parser) {
+      if (record.length === 1 && record[0] === '') continue;
+      if (!header) {
+        header = parseHeader(record, line).header;
+        if (!header) break;
+        text += formatCsvLine([...record, 'error']);
+        continue;
+      }
+      const messages = byLine.get(line);
+      if (!messages) continue;
+      const password = header.positions.password;
+      const cells = record.map((cell, i) => (i === password ? '' : cell));
+      text += formatCsvLine([...cells, messages.join('; ')]);
+    }
+  } catch (error) {
+    // The rows up to a record that cannot be read, or bytes that are not UTF-8.
+    if (!(error instanceof CsvError) && !(error instanceof NotUtf8Error)) throw error;
+  } finally {
+    parser.destroy();
+  }
+  return header && text.includes('\n', text.indexOf('\n') + 1) ? text : undefined;
+}
+
+/**
  * Reads a CSV file record by record and checks each one: checkBatch for a preview, the import
  * for the accounts it writes as it reads. Database lookups of duplicates are batched: they run
  * every DATABASE_CHECK_BATCH values, at the end, and whenever flushDatabaseChecks is called.
@@ -298,28 +378,8 @@ export class BatchChecker {
   }
 
   async read(source: CsvSource, onAccount?: CheckedAccountListener): Promise<void> {
-    // Lines are counted as csv-parse reads each record, from its raw text: its own count is off
-    // after a CRLF inside a quoted field, and a record that fails to parse starts where the last
-    // one read ended, whether or not the loop below has taken that one yet.
-    let parsedLines = 1;
-    const numberLines = (parsed: { record: string[]; raw: string }): NumberedRecord => {
-      const line = parsedLines;
-      parsedLines += countLineBreaks(parsed.raw);
-      return { record: parsed.record, line };
-    };
-    const options = {
-      bom: true,
-      raw: true,
-      // Rows of the wrong length are reported with their line like any other error, not thrown.
-      relax_column_count: true,
-      max_record_size: MAX_RECORD_BYTES,
-      on_record: numberLines,
-    };
-    // csv-parse's types do not model the record shape of its raw mode.
-    const parser = parse(options as unknown as Options);
-    const feeding = pipeline(Readable.from(checkUtf8(chunksOf(source))), parser);
-    // The records loop below reports parse errors; this only keeps the rejection handled.
-    feeding.catch(() => {});
+    const records = readNumberedRecords(source);
+    const parser = records.parser;
     this.progress(true);
     try {
       for await (const { record, line } of parser as AsyncIterable<NumberedRecord>) {
@@ -353,7 +413,7 @@ export class BatchChecker {
       // The record that could not be read starts where the last one read ended.
       this.addError(
         batchError(
-          parsedLines,
+          records.nextLine(),
           '',
           '',
           CSV_ERROR_MESSAGES[error.code] ?? `not valid CSV: ${error.message}`,

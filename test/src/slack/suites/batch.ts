@@ -180,15 +180,16 @@ export function batchTests(harness: () => SlackHarness): void {
       expect(h.fake.violations).toEqual([]);
     });
 
-    it('shows the errors of a bad file with an error CSV, and writes nothing', async () => {
+    it('shows the errors of a bad file with its rows and an error column to download, and writes nothing', async () => {
       const taken = mobileNumber();
+      const nowhere = mobileNumber();
       const file = h.fake.addFile(
         'bad.csv',
         csv([
           ['wizard', 'acme', taken, '', '', ''],
-          ['wizard', 'nowhere', mobileNumber(), '', '', ''],
+          ['wizard', 'nowhere', nowhere, '', '', ''],
           ['wizard', 'acme', '+39 12', '', '', ''],
-          ['wizard', 'acme', taken, '', '', ''],
+          ['plain', 'acme', taken, 'pgsm', 'bad.anna', 'Long-pass-123'],
         ]),
       );
       const before = await countRows(h.deps.db);
@@ -202,8 +203,15 @@ export function batchTests(harness: () => SlackHarness): void {
       expect(completed?.body.channel_id).toBe(USERS.support);
       const id = ((completed?.body.files ?? []) as { id: string }[])[0]?.id ?? '';
       const errors = String(h.fake.file(id)?.content);
-      expect(errors.split('\n')[0]).toBe('line,column,value,message');
-      expect(errors).toContain('3,group,nowhere,');
+      // The rows as they are in the file, an error column added, the clear password left out.
+      expect(errors.split('\n')).toEqual([
+        'way,group,number,type,username,password,error',
+        `wizard,nowhere,${nowhere},,,,"group: no group named ""nowhere"""`,
+        expect.stringMatching(/^wizard,acme,\+39 12,,,,number: is not a valid international/),
+        expect.stringMatching(/^plain,acme,[^,]+,pgsm,bad\.anna,,number: .* is also on line 2$/),
+        '',
+      ]);
+      expect(read).toContain('each with an `error` column');
       expect(await countRows(h.deps.db)).toEqual(before);
       expect(h.fake.violations).toEqual([]);
     });
@@ -230,12 +238,37 @@ export function batchTests(harness: () => SlackHarness): void {
       );
       const preview = lastStatus();
       expect(readable(preview.blocks)).toContain('the pasted list: 1 account ready to import');
+      expect(readable(preview.blocks)).toContain(
+        '*Rows checked:* 1 · *to import:* 1 · *errors:* 0 · *SMS to queue:* 0',
+      );
       const button = importButton(preview);
       if (!button) throw new Error('no Import button');
       await pressImport(button, preview);
       expect((await countRows(h.deps.db)).accounts).toBe(before.accounts + 1);
       expect((await showAccount(h.deps, 'batch.paste')).group).toBe('acme');
-      expect(readable(lastStatus().blocks)).toContain('Imported 1 account from the pasted list');
+      const result = readable(lastStatus().blocks);
+      expect(result).toContain('Imported 1 account from the pasted list');
+      // The result gives the preview's figures, in the same words.
+      expect(result).toContain('*Rows checked:* 1 · *imported:* 1 · *errors:* 0 · *SMS queued:* 0');
+    });
+
+    it('refuses a file that is not UTF-8 as such, naming its first bad line', async () => {
+      // Excel's "CSV" on Windows: Windows-1252, é as the one byte 0xE9.
+      const file = h.fake.addFile(
+        'excel.csv',
+        Buffer.concat([
+          Buffer.from(`way,group,number\r\nwizard,acme,${mobileNumber()}\r\nwizard,caf`),
+          Buffer.from([0xe9]),
+          Buffer.from(`,${mobileNumber()}\r\n`),
+        ]),
+      );
+      const before = await countRows(h.deps.db);
+      await submitFile(file);
+      const read = readable(lastStatus().blocks);
+      expect(read).toContain('this file is not UTF-8 (line 3): save it as CSV UTF-8');
+      expect(read).not.toContain('no group');
+      expect(await countRows(h.deps.db)).toEqual(before);
+      expect(h.fake.violations).toEqual([]);
     });
 
     it('refuses a manager, at the command and at the Import button', async () => {
