@@ -178,6 +178,10 @@ describe('the progress of a terminal import', { timeout: 300_000 }, () => {
       'error: this file is not UTF-8 (line 3): save it as CSV UTF-8\n',
     );
     expect(result.stderr).not.toContain('no group');
+    // Every refusal names the flag, an option of the import's own as well.
+    const blankId = await runSip(['import', path, '--import-id', ' '], env);
+    expect(blankId.code).toBe(1);
+    expect(blankId.stderr).toBe('error: --import-id: is required\n');
     const json = await runSip(['import', path, '--json'], env);
     expect(JSON.parse(json.stdout)).toEqual({
       errors: [

@@ -124,7 +124,10 @@ export async function importAccounts(
   input: ImportAccountsInput,
   options: ImportAccountsOptions = {},
 ): Promise<ImportAccountsResult> {
-  const importId = parseInput(importIdSchema, input.importId);
+  // Parsed as a field, so that a refusal names it (the terminal's --import-id).
+  const { importId } = parseInput(z.object({ importId: importIdSchema }), {
+    importId: input.importId,
+  });
   assertSmsQueuing(input.isSmsRequested, options.queueActivationSms);
   try {
     return await deps.db.transaction(async (tx) => {
