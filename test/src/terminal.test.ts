@@ -57,7 +57,7 @@ describe.each(testDatabaseKinds())('npm run sip on %s', { timeout: 180_000 }, (k
       (await sip('group', 'create', 'acme', '--profile', 'main', '--channel', 'C0123ABCD')).code,
     ).toBe(0);
     expect((await sip('group', 'create', 'beta')).code).toBe(0);
-  });
+  }, 180_000);
   afterAll(async () => {
     await database?.close();
   });
