@@ -260,6 +260,32 @@ export function readSmsConfig(env: Record<string, string | undefined> = process.
   };
 }
 
+const registrarEnvSchema = z.object({
+  /** Kamailio's JSON-RPC (jsonrpcs over xhttp), where live registrations are removed. */
+  SIPOPS_KAMAILIO_RPC_URL: blankAsUnset(
+    z
+      .string()
+      .trim()
+      .regex(
+        /^https?:\/\/[^\s/]+(\/\S*)?$/,
+        'must be an http(s) URL such as http://127.0.0.1:5071/RPC',
+      ),
+  ),
+});
+
+export type RegistrarConfig = { rpcUrl: string | undefined };
+
+/** The registrar's control URL; unset, removals of live registrations are skipped. */
+export function readRegistrarConfig(
+  env: Record<string, string | undefined> = process.env,
+): RegistrarConfig {
+  const parsed = registrarEnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  return { rpcUrl: parsed.data.SIPOPS_KAMAILIO_RPC_URL };
+}
+
 /** Where the operator typed the command: npm runs scripts from the repo root, INIT_CWD keeps theirs. */
 export function readCallerCwd(): string {
   return process.env.INIT_CWD ?? process.cwd();

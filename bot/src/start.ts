@@ -5,12 +5,13 @@ import { openRuntime, setProcessRuntime } from '@sipops/shared/runtime';
 import { ConfigError } from '@sipops/shared/runtime-config';
 import next from 'next';
 import { createSlackApp, SLACK_EVENTS_PATH } from './app.ts';
-import { readBotConfig, readServerConfig, readSmsConfig } from './env.ts';
+import { readBotConfig, readRegistrarConfig, readServerConfig, readSmsConfig } from './env.ts';
 import { limitHeapGrowth } from './heap-growth.ts';
 import {
   createNotifyClient,
   startNotificationWorker,
 } from './notifications/start-notification-worker.ts';
+import { startRegistrarWorker } from './registrar/start-registrar-worker.ts';
 import { startImportSmsProgress } from './sms/start-import-sms-progress.ts';
 import { describeSms, startSmsWorker } from './sms/start-sms-worker.ts';
 import { createForwardHandler } from './terminal/forward.ts';
@@ -27,6 +28,7 @@ async function start(): Promise<void> {
   const config = readServerConfig();
   const botConfig = readBotConfig();
   const smsConfig = readSmsConfig();
+  const registrarConfig = readRegistrarConfig();
   let runtime: Runtime | undefined;
   const forward = createForwardHandler(async () => {
     if (!runtime) throw new Error('the server is still starting');
@@ -107,6 +109,12 @@ async function start(): Promise<void> {
       })
     : undefined;
   console.log(describeSms(smsConfig));
+  const registrar = startRegistrarWorker({ deps: runtime.deps, rpcUrl: registrarConfig.rpcUrl });
+  console.log(
+    registrarConfig.rpcUrl
+      ? `  registrar Kamailio JSON-RPC at ${registrarConfig.rpcUrl} (ul.rm on disable, delete, revoke-keys)`
+      : '  registrar off: SIPOPS_KAMAILIO_RPC_URL is not set; live registrations are not removed (marked skipped)',
+  );
   console.log(
     `  links     ${runtime.config.publicBaseUrl}/a/…  (PUBLIC_BASE_URL: where phones reach this server)`,
   );
@@ -122,6 +130,7 @@ async function start(): Promise<void> {
       notifications?.stop(),
       importSms?.stop(),
       sms.stop(),
+      registrar.stop(),
       slack?.stop(),
       app.close(),
     ])

@@ -9,6 +9,8 @@ export type Deps = {
   clock: Clock;
   /** AES-256-GCM key for SIP passwords (SIPOPS_SECRET_KEY or the data folder's key file). */
   secretKey: Buffer;
+  /** Where the registrar's `location` table is (SIPOPS_LOCATION_DATABASE_URL); `db` when unset. */
+  locationDb?: Database;
 };
 
 /** Deps of the automatic activation: where links point and how long they live. */

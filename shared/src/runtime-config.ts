@@ -28,6 +28,13 @@ export const runtimeConfigSchema = z
       .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
       .optional()
       .or(z.literal('').transform(() => undefined)),
+    /** Where Kamailio's usrloc keeps its `location` table, when not in DATABASE_URL's database. */
+    SIPOPS_LOCATION_DATABASE_URL: z
+      .string()
+      .trim()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+      .optional()
+      .or(z.literal('').transform(() => undefined)),
     SIPOPS_DATA_DIR: z.string().trim().min(1).optional(),
     SIPOPS_SECRET_KEY: z
       .string()
@@ -86,6 +93,8 @@ export const runtimeConfigSchema = z
 
 export type RuntimeConfig = {
   databaseUrl: string | undefined;
+  /** SIPOPS_LOCATION_DATABASE_URL: the registrar's `location` table; the main database when unset. */
+  locationDatabaseUrl: string | undefined;
   dataDir: string;
   secretKey: Buffer | undefined;
   /** PUBLIC_BASE_URL without a trailing slash; `http://localhost:<PORT>` by default. */
@@ -116,6 +125,7 @@ export function readRuntimeConfig(env: Record<string, string | undefined>): Runt
   }
   return {
     databaseUrl: parsed.data.DATABASE_URL,
+    locationDatabaseUrl: parsed.data.SIPOPS_LOCATION_DATABASE_URL,
     dataDir: resolve(parsed.data.SIPOPS_DATA_DIR ?? DEFAULT_DATA_DIR),
     secretKey: parsed.data.SIPOPS_SECRET_KEY,
     publicBaseUrl:

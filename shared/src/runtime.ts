@@ -39,6 +39,7 @@ export async function openRuntime(
     lock = await acquireDataDirLockPatiently(config.dataDir, holder, onLockRequest, LOCK_WAIT_MS);
   }
   let database: DatabaseHandle | undefined;
+  let location: DatabaseHandle | undefined;
   try {
     const opened = config.databaseUrl
       ? await openDatabase({ url: config.databaseUrl })
@@ -46,6 +47,11 @@ export async function openRuntime(
     database = opened;
     await applyMigrations(opened.db);
     const secretKey = config.secretKey ?? loadOrCreateKeyFile(config.dataDir);
+    // Only read, and only now and then (`clients`, a card): a small pool.
+    location = config.locationDatabaseUrl
+      ? await openDatabase({ url: config.locationDatabaseUrl, maxConnections: 2 })
+      : undefined;
+    const locationHandle = location;
     return {
       config,
       database: opened,
@@ -55,8 +61,10 @@ export async function openRuntime(
         secretKey,
         publicBaseUrl: config.publicBaseUrl,
         linkTtlMs: config.linkTtlMs,
+        ...(locationHandle ? { locationDb: locationHandle.db } : {}),
       },
       close: async () => {
+        await locationHandle?.close();
         await opened.close();
         await lock?.release();
       },
@@ -64,6 +72,7 @@ export async function openRuntime(
   } catch (error) {
     // A web request retries the open after a failure: leave no client behind each time.
     await database?.close().catch(() => {});
+    await location?.close().catch(() => {});
     await lock?.release();
     throw error;
   }

@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { bigserial, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
-export const OUTBOX_KINDS = ['notify', 'sms'] as const;
-export const OUTBOX_STATES = ['pending', 'sending', 'done', 'failed'] as const;
+export const OUTBOX_KINDS = ['notify', 'sms', 'registrar'] as const;
+/** skipped: nothing to send it to (the registrar's RPC URL is not configured). */
+export const OUTBOX_STATES = ['pending', 'sending', 'done', 'failed', 'skipped'] as const;
 
 /** Side effects (Slack messages, SMS) written in the same transaction as the change they report. */
 export const outbox = pgTable(

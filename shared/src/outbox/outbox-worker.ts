@@ -32,7 +32,8 @@ export class RetryableError extends Error {
   }
 }
 
-export type DeliveryResult = { externalId?: string } | undefined;
+/** isSkipped: nothing was sent, on purpose (no one to send it to); the row is closed as skipped. */
+export type DeliveryResult = { externalId?: string; isSkipped?: boolean } | undefined;
 export type OutboxHandler = (message: OutboxMessage) => Promise<DeliveryResult>;
 
 export type OutboxWorkerOptions = {
@@ -133,7 +134,7 @@ export async function markDelivered(
   await db
     .update(outbox)
     .set({
-      state: 'done',
+      state: result?.isSkipped ? 'skipped' : 'done',
       doneAt: clock.now(),
       lastError: null,
       ...(result?.externalId ? { externalId: result.externalId } : {}),
@@ -243,13 +244,19 @@ export function startOutboxWorker(
 }
 
 /** Messages that gave up, for the App Home and the terminal. */
-export async function listFailedMessages(db: Database, kinds: OutboxKind[], limit = 20) {
-  return db
+export async function listFailedMessages<K extends OutboxKind>(
+  db: Database,
+  kinds: K[],
+  limit = 20,
+): Promise<(typeof outbox.$inferSelect & { kind: K })[]> {
+  const rows = await db
     .select()
     .from(outbox)
     .where(and(eq(outbox.state, 'failed'), inArray(outbox.kind, kinds)))
     .orderBy(sql`${outbox.id} desc`)
     .limit(limit);
+  // The where clause keeps only these kinds.
+  return rows as (typeof outbox.$inferSelect & { kind: K })[];
 }
 
 function sleep(ms: number): Promise<void> {

@@ -4,6 +4,7 @@ import type { AccountView } from '../account-view.ts';
 import { toAccountView } from '../account-view.ts';
 import type { Actor, Deps } from '../deps.ts';
 import { recordAccountChange } from '../record-change.ts';
+import { queueRegistrationRemoval } from '../registrar/queue-registration-removal.ts';
 import { requireAccountForUpdate } from '../resolve.ts';
 
 /** Deletes an account with its numbers, links and keys; the audit log keeps what it was. */
@@ -12,6 +13,7 @@ export async function deleteAccount(deps: Deps, actor: Actor, name: string): Pro
     const record = await requireAccountForUpdate(tx, name);
     const before = toAccountView(record);
     await tx.delete(accounts).where(eq(accounts.id, record.account.id));
+    await queueRegistrationRemoval(tx, record, deps.clock.now());
     await recordAccountChange(tx, {
       event: 'account.deleted',
       actor,

@@ -2,6 +2,7 @@ import { clientKeys } from '@sipops/db/schema';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { AccountView } from '../account-view.ts';
 import type { Actor, Deps } from '../deps.ts';
+import { queueRegistrationRemoval } from '../registrar/queue-registration-removal.ts';
 import { requireAccountForUpdate } from '../resolve.ts';
 import { revokeLiveLinks, updateAccount } from '../update-account.ts';
 
@@ -25,6 +26,7 @@ export async function revokeKeys(
       .where(and(eq(clientKeys.accountId, record.account.id), isNull(clientKeys.revokedAt)))
       .returning({ id: clientKeys.id });
     await revokeLiveLinks(tx, record.account.id, now);
+    await queueRegistrationRemoval(tx, record, now);
     const account = await updateAccount(deps, tx, record, {
       event: 'account.keys_revoked',
       actor,

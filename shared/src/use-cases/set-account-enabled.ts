@@ -1,6 +1,7 @@
 import type { AccountView } from '../account-view.ts';
 import { toAccountView } from '../account-view.ts';
 import type { Actor, Deps } from '../deps.ts';
+import { queueRegistrationRemoval } from '../registrar/queue-registration-removal.ts';
 import { requireAccountForUpdate } from '../resolve.ts';
 import { revokeLiveLinks, updateAccount } from '../update-account.ts';
 
@@ -8,7 +9,7 @@ export type EnabledResult = { account: AccountView; isChanged: boolean };
 
 /**
  * Disable and enable: a separate flag that never moves the last status. Disabling kills the
- * account's live activation links. Asking for the state it is already in changes nothing.
+ * account's live activation links and has the registrar drop its live registrations. Asking for the state it is already in changes nothing.
  */
 async function setAccountEnabled(
   deps: Deps,
@@ -21,6 +22,7 @@ async function setAccountEnabled(
     if (record.account.enabled === enabled)
       return { account: toAccountView(record), isChanged: false };
     if (!enabled) await revokeLiveLinks(tx, record.account.id, deps.clock.now());
+    if (!enabled) await queueRegistrationRemoval(tx, record, deps.clock.now());
     const account = await updateAccount(deps, tx, record, {
       event: enabled ? 'account.enabled' : 'account.disabled',
       actor,
