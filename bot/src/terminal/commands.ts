@@ -22,6 +22,7 @@ import { editProfile } from '@sipops/shared/use-cases/edit-profile';
 import { exportAccounts, exportAccountsSchema } from '@sipops/shared/use-cases/export-accounts';
 import { deriveImportId, importAccounts } from '@sipops/shared/use-cases/import-accounts';
 import { listAccounts, listAccountsSchema } from '@sipops/shared/use-cases/list-accounts';
+import { listClients, listClientsSchema } from '@sipops/shared/use-cases/list-clients';
 import { listGroups } from '@sipops/shared/use-cases/list-groups';
 import { listProfiles } from '@sipops/shared/use-cases/list-profiles';
 import { findLastSmsOf } from '@sipops/shared/use-cases/list-sms';
@@ -30,6 +31,7 @@ import { revokeKeys } from '@sipops/shared/use-cases/revoke-keys';
 import { createActivationSmsQueue } from '@sipops/shared/use-cases/send-activation-sms';
 import { disableAccount, enableAccount } from '@sipops/shared/use-cases/set-account-enabled';
 import { showAccount } from '@sipops/shared/use-cases/show-account';
+import { showRegistrations } from '@sipops/shared/use-cases/show-registrations';
 import { parseInput } from '@sipops/shared/validation';
 import { ACTIVATION_COMMANDS, formatLastSms } from './activation-commands.ts';
 import {
@@ -57,7 +59,8 @@ import {
   toBatchErrorsJson,
   toDryRunJson,
 } from './format-batch.ts';
-import { EXIT_REFUSED, UsageError } from './io.ts';
+import { formatClients, formatRegistrations, toClientsJson } from './format-registrations.ts';
+import { EXIT_FAILED, EXIT_REFUSED, UsageError } from './io.ts';
 import type { CliContext } from './run-cli.ts';
 
 export type CommandSpec = {
@@ -256,6 +259,26 @@ export const COMMANDS: CommandSpec[] = [
       printAccount(context, isJson, account);
       // The delivery of the last activation SMS, under the card (the JSON keeps its contract).
       if (!isJson) context.io.out(formatLastSms(await findLastSmsOf(deps, account.id)));
+      // Who is registered now, and what the registrar confirmed last.
+      if (!isJson) context.io.out(formatRegistrations(await showRegistrations(deps, account)));
+    },
+  },
+  {
+    name: 'clients',
+    usage: 'clients [<group>]  (who is registered on the SIP server now)',
+    options: {},
+    positionals: [0, 1],
+    async run({ context, positionals, isJson }) {
+      const input = parseInput(
+        listClientsSchema,
+        positionals[0] === undefined ? {} : { group: positionals[0] },
+      );
+      const list = await listClients(await context.deps(), input);
+      if (list.state !== 'connected') {
+        context.io.err(`sip: ${list.reason}\n`);
+        return EXIT_FAILED;
+      }
+      print(context, isJson, toClientsJson(list), formatClients(list));
     },
   },
   {

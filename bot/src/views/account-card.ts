@@ -1,6 +1,7 @@
 import type { AccountView } from '@sipops/shared/account-view';
 import { describeAccountWarnings } from '@sipops/shared/account-warnings';
 import { canOfferActivationSms } from '@sipops/shared/activation-eligibility';
+import type { AccountRegistrations } from '@sipops/shared/use-cases/show-registrations';
 import type { ActionsBlock, Button, KnownBlock } from '@slack/types';
 import { fieldLabel } from '../slack-errors.ts';
 import {
@@ -15,6 +16,7 @@ import {
   slackDate,
   truncate,
 } from './blocks.ts';
+import { registrationBlocks } from './registrations.ts';
 
 /** The buttons of an account card, by action id. */
 export const CARD_ACTIONS = {
@@ -53,6 +55,8 @@ export type AccountCardOptions = {
   note?: string;
   /** Whether activation SMS can be sent at all in this installation. */
   isActivationAvailable: boolean;
+  /** Who is registered now, and the last removal the registrar confirmed (show). */
+  registrations?: AccountRegistrations;
 };
 
 const yesNo = (value: boolean | null) => (value === null ? '—' : value ? 'on' : 'off');
@@ -113,6 +117,7 @@ export function buildAccountCard(account: AccountView, options: AccountCardOptio
       ),
     );
   }
+  if (options.registrations) blocks.push(...registrationBlocks(options.registrations));
   blocks.push(cardButtons(account, options));
   return { text: `Account ${account.username} (${account.number})`, blocks };
 }

@@ -10,7 +10,7 @@ import { openEditAccountForm } from '../../open-forms.ts';
 import { type Interaction, reply, replyFailure } from '../../slack-io.ts';
 import { buildDeletedMessage, decodeCardValue } from '../../views/account-card.ts';
 import { escapeText, type SlackMessage, slackDate } from '../../views/blocks.ts';
-import { cardOf } from '../commands/sip-accounts.ts';
+import { cardOf, cardWithRegistrations } from '../commands/sip-accounts.ts';
 import { type ButtonArgs, interactionOfButton } from './interaction.ts';
 
 const NOT_A_CARD = new AppError(
@@ -83,7 +83,7 @@ const by = (interaction: Interaction) => `<@${interaction.who.userId}>`;
 export function disableButton(args: ButtonArgs, context: BotContext): Promise<void> {
   return actOnCard(args, context, 'account.disable', async (interaction, name) => {
     const result = await disableAccount(context.deps, actorOf(interaction.who), name);
-    return cardOf(
+    return cardWithRegistrations(
       interaction,
       result.account,
       result.isChanged ? `:no_entry: Disabled by ${by(interaction)}.` : 'It was disabled already.',
@@ -107,7 +107,7 @@ export function enableButton(args: ButtonArgs, context: BotContext): Promise<voi
 export function revokeKeysButton(args: ButtonArgs, context: BotContext): Promise<void> {
   return actOnCard(args, context, 'account.revoke-keys', async (interaction, name) => {
     const result = await revokeKeys(context.deps, actorOf(interaction.who), name);
-    return cardOf(
+    return cardWithRegistrations(
       interaction,
       result.account,
       `:key: ${result.revokedKeys} key(s) revoked by ${by(interaction)}, with the live activation links. The client gets a new key only through a fresh provisioning (a new activation link), a PIN change or a duress code.`,

@@ -3,7 +3,7 @@ import { showAccount } from '@sipops/shared/use-cases/show-account';
 import { authorizeUser, type BotContext } from '../../bot-context.ts';
 import { reply, replyFailure } from '../../slack-io.ts';
 import { decodeQuery } from '../../views/account-list.ts';
-import { cardOf, replyAccountPage } from '../commands/sip-accounts.ts';
+import { cardWithRegistrations, replyAccountPage } from '../commands/sip-accounts.ts';
 import { type ButtonArgs, interactionOfButton } from './interaction.ts';
 
 /** Previous / Next under a list or find: the page is replaced by the one asked for. */
@@ -31,7 +31,7 @@ export async function openAccountButton(args: ButtonArgs, context: BotContext): 
   try {
     await authorizeUser(context, interaction.who, 'account.show');
     const account = await showAccount(context.deps, args.action.value ?? '');
-    await reply(interaction, cardOf(interaction, account));
+    await reply(interaction, await cardWithRegistrations(interaction, account));
   } catch (error) {
     await replyFailure(interaction, error);
   }

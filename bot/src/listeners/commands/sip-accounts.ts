@@ -1,7 +1,9 @@
 import type { AccountView } from '@sipops/shared/account-view';
 import { canOfferActivationSms } from '@sipops/shared/activation-eligibility';
 import { listAccounts, listAccountsSchema } from '@sipops/shared/use-cases/list-accounts';
+import { listClients, listClientsSchema } from '@sipops/shared/use-cases/list-clients';
 import { showAccount } from '@sipops/shared/use-cases/show-account';
+import { showRegistrations } from '@sipops/shared/use-cases/show-registrations';
 import { parseInput } from '@sipops/shared/validation';
 import { oneArgument, parseFilters } from '../../sip-line.ts';
 import { CommandUsageError } from '../../slack-errors.ts';
@@ -15,6 +17,7 @@ import {
 } from '../../views/account-list.ts';
 import { escapeText } from '../../views/blocks.ts';
 import { usageOf } from '../../views/help.ts';
+import { buildClientList } from '../../views/registrations.ts';
 
 export function cardOf(interaction: Interaction, account: AccountView, note?: string) {
   return buildAccountCard(account, {
@@ -23,9 +26,31 @@ export function cardOf(interaction: Interaction, account: AccountView, note?: st
   });
 }
 
+/** The card with who is registered now and the registrar's last confirmation. */
+export async function cardWithRegistrations(
+  interaction: Interaction,
+  account: AccountView,
+  note?: string,
+) {
+  const registrations = await showRegistrations(interaction.context.deps, account);
+  return buildAccountCard(account, {
+    ...(note ? { note } : {}),
+    isActivationAvailable: interaction.context.isActivationAvailable,
+    registrations,
+  });
+}
+
 export async function runShow(interaction: Interaction, args: string[]): Promise<void> {
   const account = await showAccount(interaction.context.deps, oneArgument('show', args, 'account'));
-  await reply(interaction, cardOf(interaction, account));
+  await reply(interaction, await cardWithRegistrations(interaction, account));
+}
+
+export async function runClients(interaction: Interaction, args: string[]): Promise<void> {
+  if (args.length > 1)
+    throw new CommandUsageError(`\`${args.join(' ')}\` is not one group`, usageOf('clients'));
+  const input = parseInput(listClientsSchema, args[0] === undefined ? {} : { group: args[0] });
+  const list = await listClients(interaction.context.deps, input);
+  await reply(interaction, buildClientList(list, input.group));
 }
 
 /** One page of accounts for a query: the query is parsed by the use case's own schema. */

@@ -8,7 +8,7 @@ import { isSubcommand, noArguments, oneArgument, tokenize } from '../../sip-line
 import { CommandUsageError } from '../../slack-errors.ts';
 import { type Interaction, reply, replyFailure } from '../../slack-io.ts';
 import { buildHelp, type SubcommandName, usageOf } from '../../views/help.ts';
-import { runFind, runList, runPrompt, runShow } from './sip-accounts.ts';
+import { runClients, runFind, runList, runPrompt, runShow } from './sip-accounts.ts';
 import {
   groupsAction,
   profilesAction,
@@ -53,6 +53,7 @@ export const SUBCOMMANDS: Record<SubcommandName, Subcommand> = {
   show: { action: () => 'account.show', run: runShow },
   list: { action: () => 'account.list', run: runList },
   find: { action: () => 'account.find', run: runFind },
+  clients: { action: () => 'account.list', run: runClients },
   batch: { action: () => 'account.batch', run: runBatch },
   disable: {
     action: () => 'account.disable',
