@@ -22,6 +22,7 @@ const SUBCOMMANDS: { text: string; needs: Role; opensModal?: boolean }[] = [
   { text: 'show {account}', needs: 'manager' },
   { text: 'list', needs: 'manager' },
   { text: 'find {account}', needs: 'manager' },
+  { text: 'clients', needs: 'manager' },
   { text: 'groups', needs: 'manager' },
   { text: 'profiles', needs: 'manager' },
   { text: 'create', needs: 'support', opensModal: true },

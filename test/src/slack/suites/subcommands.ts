@@ -112,6 +112,22 @@ export function subcommandTests(harness: () => SlackHarness): void {
       );
     });
 
+    it('says the registrar is not connected when its location table is missing; names a wrong group', async () => {
+      // This database has no Kamailio tables: the registered phones are in test/src/sip.
+      expect(replyOf(await h.command(USERS.manager, 'clients')).read).toContain(
+        'registrar not connected',
+      );
+      expect(replyOf(await h.command(USERS.manager, 'show anna')).read).toContain(
+        'registrar not connected',
+      );
+      expect(replyOf(await h.command(USERS.manager, 'clients nowhere')).read).toContain(
+        'no group named "nowhere"',
+      );
+      expect(replyOf(await h.command(USERS.manager, 'clients a b')).read).toContain(
+        'Usage: `/sip clients [group]`',
+      );
+    });
+
     it('lists a page at a time within Slack limits, with Next and Previous', async () => {
       await createGroup(h.deps, 'test:setup', { name: 'paging' });
       const total = 43;
