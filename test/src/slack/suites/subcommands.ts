@@ -121,7 +121,7 @@ export function subcommandTests(harness: () => SlackHarness): void {
         'registrar not connected',
       );
       expect(replyOf(await h.command(USERS.manager, 'clients nowhere')).read).toContain(
-        'no group named "nowhere"',
+        'No group named "nowhere"',
       );
       expect(replyOf(await h.command(USERS.manager, 'clients a b')).read).toContain(
         'Usage: `/sip clients [group]`',
