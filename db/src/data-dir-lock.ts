@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { realpathSync, rmSync } from 'node:fs';
+import { chmodSync, readdirSync, realpathSync, rmSync, statSync } from 'node:fs';
 import {
   createServer,
   type IncomingMessage,
@@ -14,11 +14,17 @@ import { join } from 'node:path';
  * is a listening Unix socket: binding it is atomic, and on Linux an abstract socket vanishes with
  * its process, so a crash never leaves a stale lock behind. The same socket lets other processes
  * talk to the holder (the terminal front end forwards its commands to a running server).
+ *
+ * Anyone on the machine can connect to an abstract socket, so on Linux it answers only "who holds
+ * the lock"; commands go to a socket file inside the data folder, which only the folder's owner
+ * can reach (folder 0700, socket 0600).
  */
 export type LockHolder = { role: 'server' | 'terminal'; pid: number };
 
 export type DataDirLock = {
   address: string;
+  /** Where forwarded commands are taken, when a handler was given. */
+  commandAddress: string | undefined;
   release(): Promise<void>;
 };
 
@@ -38,6 +44,32 @@ export class DataDirLockedError extends Error {
   }
 }
 
+/** The largest forwarded request the holder reads (a command line, not a file). */
+export const MAX_LOCK_REQUEST_BYTES = 256 * 1024;
+
+/** The socket file that carries forwarded commands: inside the data folder, its owner's alone. */
+export function commandAddress(dataDir: string): string {
+  return join(realpathSync(dataDir), 'sipops.sock');
+}
+
+/**
+ * Makes the data folder its owner's alone: the folder and every folder in it 0700, every file
+ * 0600 (a folder made by an older version, or copied, may be open to everyone).
+ */
+export function restrictDataDir(dataDir: string): void {
+  const walk = (path: string, isDirectory: boolean) => {
+    const mode = statSync(path).mode & 0o777;
+    const wanted = isDirectory ? mode & 0o700 : mode & 0o600;
+    if (mode !== wanted) chmodSync(path, wanted);
+    if (!isDirectory) return;
+    for (const entry of readdirSync(path, { withFileTypes: true })) {
+      if (entry.isSymbolicLink()) continue;
+      walk(join(path, entry.name), entry.isDirectory());
+    }
+  };
+  walk(dataDir, true);
+}
+
 export function lockAddress(dataDir: string): string {
   const real = realpathSync(dataDir);
   if (process.platform === 'linux') {
@@ -51,30 +83,83 @@ export function lockAddress(dataDir: string): string {
 export async function acquireDataDirLock(
   dataDir: string,
   holder: LockHolder,
-  handle: LockRequestHandler = (_req, res) => res.writeHead(404).end(),
+  handle?: LockRequestHandler,
 ): Promise<DataDirLock> {
   const address = lockAddress(dataDir);
-  const server = createServer((req, res) => {
-    if (req.method === 'GET' && req.url === '/holder') {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(holder));
-      return;
-    }
-    handle(req, res);
+  const isAbstract = address.startsWith('\0');
+  const answerHolder = (req: IncomingMessage, res: ServerResponse): boolean => {
+    if (req.method !== 'GET' || req.url !== '/holder') return false;
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(holder));
+    return true;
+  };
+  const notFound: LockRequestHandler = (_req, res) => res.writeHead(404).end();
+  const lockServer = createServer((req, res) => {
+    if (answerHolder(req, res)) return;
+    // Only a socket file can be closed to other users: the abstract one forwards nothing.
+    (isAbstract ? notFound : limitRequest(handle ?? notFound))(req, res);
   });
   try {
-    await listen(server, address);
+    await listen(lockServer, address);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
     const current = await askHolder(address);
-    if (!current && !address.startsWith('\0')) {
+    if (!current && !isAbstract) {
       // A socket file left by a crash (non-Linux only): nobody answers, so take it over.
       rmSync(address, { force: true });
-      await listen(server, address);
-      return { address, release: () => close(server) };
+      await listen(lockServer, address);
+    } else {
+      throw new DataDirLockedError(address, current);
     }
-    throw new DataDirLockedError(address, current);
   }
-  return { address, release: () => close(server) };
+  if (!isAbstract) {
+    chmodSync(address, 0o600);
+    return {
+      address,
+      commandAddress: handle ? address : undefined,
+      release: () => close(lockServer),
+    };
+  }
+  if (!handle) return { address, commandAddress: undefined, release: () => close(lockServer) };
+  // We hold the lock, so a socket file here is a crashed holder's.
+  const commands = commandAddress(dataDir);
+  rmSync(commands, { force: true });
+  const commandServer = createServer((req, res) => {
+    if (answerHolder(req, res)) return;
+    limitRequest(handle)(req, res);
+  });
+  try {
+    await listen(commandServer, commands);
+    chmodSync(commands, 0o600);
+  } catch (error) {
+    await close(lockServer);
+    throw error;
+  }
+  return {
+    address,
+    commandAddress: commands,
+    release: async () => {
+      await close(commandServer);
+      rmSync(commands, { force: true });
+      await close(lockServer);
+    },
+  };
+}
+
+/** Refuses a request whose body is announced or grows beyond MAX_LOCK_REQUEST_BYTES. */
+function limitRequest(handle: LockRequestHandler): LockRequestHandler {
+  return (req, res) => {
+    const tooLarge = () => {
+      if (!res.headersSent) res.writeHead(413, { connection: 'close' }).end();
+      req.destroy();
+    };
+    if (Number(req.headers['content-length'] ?? 0) > MAX_LOCK_REQUEST_BYTES) return tooLarge();
+    let received = 0;
+    req.on('data', (chunk: Buffer | string) => {
+      received += chunk.length;
+      if (received > MAX_LOCK_REQUEST_BYTES) tooLarge();
+    });
+    handle(req, res);
+  };
 }
 
 /** Waits up to `waitMs` for a lock held by a short-lived process (a terminal command). */

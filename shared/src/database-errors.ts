@@ -51,3 +51,40 @@ export function describeDatabaseError(error: unknown): string {
   }
   return message;
 }
+
+const CONNECTION_CAUSES: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ENOTFOUND: 'no such host',
+  EAI_AGAIN: 'the host name cannot be resolved now',
+  ETIMEDOUT: 'the connection timed out',
+  CONNECT_TIMEOUT: 'the connection timed out',
+  EHOSTUNREACH: 'the host is unreachable',
+  ENETUNREACH: 'the network is unreachable',
+  ECONNRESET: 'the connection was reset',
+  '28P01': 'password authentication failed',
+  '28000': 'the server refused this user',
+  '3D000': 'the database does not exist',
+  '57P03': 'the server is starting up or shutting down',
+};
+
+/**
+ * Why a database could not be opened at start, naming DATABASE_URL and where it points (never
+ * its password), in place of Drizzle's "Failed query: CREATE SCHEMA …".
+ */
+export function describeOpenError(url: string, error: unknown): string {
+  let where = 'an unreadable URL';
+  try {
+    const parsed = new URL(url);
+    where = `${parsed.hostname}:${parsed.port || '5432'}`;
+  } catch {
+    // Described as unreadable.
+  }
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+    const code = (current as { code?: unknown }).code;
+    const cause = typeof code === 'string' ? CONNECTION_CAUSES[code] : undefined;
+    if (cause) return `cannot reach the database at DATABASE_URL (${where}): ${cause}`;
+    current = current.cause;
+  }
+  return `the database at DATABASE_URL (${where}) failed at start: ${describeDatabaseError(error)}`;
+}

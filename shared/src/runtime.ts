@@ -1,12 +1,15 @@
 import { mkdirSync } from 'node:fs';
+import { isMainThread } from 'node:worker_threads';
 import { type DatabaseHandle, openDatabase } from '@sipops/db/client';
 import {
   acquireDataDirLockPatiently,
   type DataDirLock,
   type LockHolder,
   type LockRequestHandler,
+  restrictDataDir,
 } from '@sipops/db/data-dir-lock';
 import { applyMigrations } from '@sipops/db/migrate';
+import { describeOpenError } from './database-errors.ts';
 import type { ActivationDeps } from './deps.ts';
 import { systemClock } from './deps.ts';
 import type { RuntimeConfig } from './runtime-config.ts';
@@ -35,7 +38,10 @@ export async function openRuntime(
 ): Promise<Runtime> {
   let lock: DataDirLock | undefined;
   if (!config.databaseUrl) {
-    mkdirSync(config.dataDir, { recursive: true });
+    // The embedded database holds HA1s and the key file: nobody but this user may read a byte.
+    if (isMainThread) process.umask(0o077);
+    mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+    restrictDataDir(config.dataDir);
     lock = await acquireDataDirLockPatiently(config.dataDir, holder, onLockRequest, LOCK_WAIT_MS);
   }
   let database: DatabaseHandle | undefined;
@@ -46,6 +52,8 @@ export async function openRuntime(
       : await openDatabase({ dataDir: `${config.dataDir}/pglite` });
     database = opened;
     await applyMigrations(opened.db);
+    // PGlite unpacks a fresh database with files open to all (0666); what it makes later obeys umask.
+    if (!config.databaseUrl) restrictDataDir(config.dataDir);
     const secretKey = config.secretKey ?? loadOrCreateKeyFile(config.dataDir);
     // Only read, and only now and then (`clients`, a card): a small pool.
     location = config.locationDatabaseUrl
@@ -74,6 +82,7 @@ export async function openRuntime(
     await database?.close().catch(() => {});
     await location?.close().catch(() => {});
     await lock?.release();
+    if (config.databaseUrl) throw new Error(describeOpenError(config.databaseUrl, error));
     throw error;
   }
 }

@@ -37,11 +37,17 @@ export function runSip(
   args: string[],
   env: Record<string, string>,
   input?: string,
+  asUser?: string,
 ): Promise<SipResult> {
+  const command = [process.execPath, '--import', 'tsx', MAIN, ...args];
+  // Another local user (root only): runuser keeps the environment, so the same data folder.
+  const [program = '', ...programArgs] = asUser
+    ? ['runuser', '-u', asUser, '--', ...command]
+    : command;
   return new Promise((resolvePromise) => {
     const child = execFile(
-      process.execPath,
-      ['--import', 'tsx', MAIN, ...args],
+      program,
+      programArgs,
       { cwd: REPO_ROOT, env: { ...baseEnv(), ...env }, timeout: 60_000 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { access, constants } from 'node:fs/promises';
+import { constants, open } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import {
   accountChangesSchema,
@@ -431,7 +431,7 @@ export const COMMANDS: CommandSpec[] = [
     note: 'CSV format: see README; progress on a terminal, or with --progress',
     positionals: [1, 1],
     async run({ context, values, positionals, isJson }) {
-      const path = await requireReadableFile(resolve(context.cwd, positionals[0] ?? ''));
+      const path = await requireImportFile(resolve(context.cwd, positionals[0] ?? ''));
       const isSmsRequested = values['send-sms'] === true;
       const deps = await context.deps();
       const queueActivationSms = isSmsRequested
@@ -546,13 +546,34 @@ function refuseBatch(context: CliContext, isJson: boolean, summary: BatchSummary
   return EXIT_REFUSED;
 }
 
-async function requireReadableFile(path: string): Promise<string> {
+/** The largest CSV file `import` reads (a 100,000-row export is about 20 MB). */
+export const MAX_IMPORT_FILE_BYTES = 512 * 1024 * 1024;
+
+/**
+ * Refuses what is not a readable regular file of at most MAX_IMPORT_FILE_BYTES: a folder, a
+ * device that never ends (/dev/zero), a pipe. Run by the process of the person who typed the
+ * command, so it reads only what they may read.
+ */
+export async function requireImportFile(path: string): Promise<string> {
+  const refuse = (reason: string) =>
+    new AppError('VALIDATION', `cannot import ${path}: ${reason}`, { field: 'file' });
+  let handle: Awaited<ReturnType<typeof open>>;
   try {
-    await access(path, constants.R_OK);
+    // O_NONBLOCK: opening a pipe with no writer must not hang before it is refused.
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
-    const reason =
-      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'not readable';
-    throw new AppError('NOT_FOUND', `cannot read ${path}: ${reason}`, { field: 'file' });
+    const code = (error as NodeJS.ErrnoException).code;
+    throw refuse(
+      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'not a file' : 'not readable',
+    );
+  }
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile()) throw refuse(stat.isDirectory() ? 'not a file (a folder)' : 'not a file');
+    if (stat.size > MAX_IMPORT_FILE_BYTES)
+      throw refuse(`larger than ${MAX_IMPORT_FILE_BYTES / 1024 / 1024} MB`);
+  } finally {
+    await handle.close();
   }
   return path;
 }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { request } from 'node:http';
-import type { ActivationDeps, Actor } from '@sipops/shared/deps';
+import { userInfo } from 'node:os';
+import type { ActivationDeps } from '@sipops/shared/deps';
 import type { TerminalIo } from './io.ts';
 import { runCli } from './run-cli.ts';
 
@@ -9,7 +10,8 @@ import { runCli } from './run-cli.ts';
  * terminal sends its arguments over the data folder's socket and prints what comes back as it
  * comes (an import's progress while it runs), one JSON line a write, the exit code last.
  */
-export type ForwardedCall = { argv: string[]; actor: Actor; cwd: string; isErrTerminal: boolean };
+/** No actor: only the server's own user can reach its socket, so the server names it itself. */
+export type ForwardedCall = { argv: string[]; cwd: string; isErrTerminal: boolean };
 type ForwardedLine = { out: string } | { err: string } | { code: number };
 
 /** Sends the call and writes its output as it arrives; resolves with the command's exit code. */
@@ -73,7 +75,6 @@ function isForwardedCall(call: unknown): call is ForwardedCall {
     c !== null &&
     Array.isArray(c.argv) &&
     c.argv.every((a) => typeof a === 'string') &&
-    typeof c.actor === 'string' &&
     typeof c.cwd === 'string' &&
     typeof c.isErrTerminal === 'boolean'
   );
@@ -114,7 +115,7 @@ export function createForwardHandler(getDeps: () => Promise<ActivationDeps>) {
         };
         const code = await runCli(call.argv, {
           io,
-          actor: call.actor,
+          actor: `terminal:${userInfo().username}`,
           cwd: call.cwd,
           deps: getDeps,
         });

@@ -24,3 +24,11 @@ export class UsageError extends Error {
     this.name = 'UsageError';
   }
 }
+
+/** What a terminal would obey rather than show: escape sequences, bidirectional overrides. */
+const UNPRINTABLE = /(?![\t\n\r])[\p{Cc}\u202a-\u202e\u2066-\u2069]/gu;
+
+/** Shows control characters as `\u001b` instead of sending them raw to the terminal. */
+export function showControlCharacters(text: string): string {
+  return text.replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

@@ -1,18 +1,26 @@
 import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
+import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import { askHolder, lockAddress } from '@sipops/db/data-dir-lock';
+import { askHolder, commandAddress, lockAddress } from '@sipops/db/data-dir-lock';
 import { openRuntime, type Runtime } from '@sipops/shared/runtime';
 import { ConfigError } from '@sipops/shared/runtime-config';
 import { readCallerCwd, readTerminalConfig } from '../env.ts';
 import { limitHeapGrowth } from '../heap-growth.ts';
+import { requireImportFile } from './commands.ts';
 import { forwardCommand } from './forward.ts';
-import { EXIT_FAILED, EXIT_REFUSED, EXIT_USAGE, type TerminalIo } from './io.ts';
-import { confirmationOf, confirmOn, runCli } from './run-cli.ts';
+import {
+  EXIT_FAILED,
+  EXIT_REFUSED,
+  EXIT_USAGE,
+  showControlCharacters,
+  type TerminalIo,
+} from './io.ts';
+import { confirmationOf, confirmOn, importFileOf, reportFailure, runCli } from './run-cli.ts';
 
 const io: TerminalIo = {
-  out: (text) => process.stdout.write(text),
-  err: (text) => process.stderr.write(text),
+  out: (text) => process.stdout.write(showControlCharacters(text)),
+  err: (text) => process.stderr.write(showControlCharacters(text)),
   confirm:
     process.stdin.isTTY && process.stderr.isTTY
       ? async (question) => {
@@ -49,11 +57,31 @@ async function main(argv: string[]): Promise<number> {
         if (!(await confirmOn(io, confirmation))) return EXIT_REFUSED;
         forwarded = [...argv, '--yes'];
       }
-      return await forwardCommand(
-        address,
-        { argv: forwarded, actor, cwd: readCallerCwd(), isErrTerminal: io.isErrTerminal },
-        io,
-      );
+      const cwd = readCallerCwd();
+      // The file is checked here, as the person who typed the command, not by the server.
+      const importFile = importFileOf(forwarded);
+      if (importFile !== undefined) {
+        try {
+          await requireImportFile(resolve(cwd, importFile));
+        } catch (error) {
+          return reportFailure(error, io, argv.includes('--json'));
+        }
+      }
+      try {
+        return await forwardCommand(
+          commandAddress(config.dataDir),
+          { argv: forwarded, cwd, isErrTerminal: io.isErrTerminal },
+          io,
+        );
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        io.err(
+          code === 'EACCES' || code === 'ENOENT'
+            ? `sip: the sipops server running on ${config.dataDir} belongs to another user: run the command as that user\n`
+            : `sip: failed: the running sipops server did not answer: ${(error as Error).message}\n`,
+        );
+        return EXIT_FAILED;
+      }
     }
   }
 

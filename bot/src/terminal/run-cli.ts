@@ -138,26 +138,53 @@ export async function runCli(argv: string[], context: CliContext): Promise<numbe
     // A command returns its own exit code when it refuses with output of its own (import --json).
     return (await spec.run({ context, values, positionals, isJson })) ?? EXIT_OK;
   } catch (error) {
-    if (error instanceof UsageError) {
-      if (error.message) io.err(`sip: ${error.message}\n`);
-      io.err(usage ?? `${error.message ? '\n' : ''}${HELP_TEXT}`);
-      return EXIT_USAGE;
+    return reportFailure(error, io, isJson, usage);
+  }
+}
+
+/** Prints a command's failure the terminal's way and returns its exit code. */
+export function reportFailure(
+  error: unknown,
+  io: TerminalIo,
+  isJson: boolean,
+  usage?: string,
+): number {
+  if (error instanceof UsageError) {
+    if (error.message) io.err(`sip: ${error.message}\n`);
+    io.err(usage ?? `${error.message ? '\n' : ''}${HELP_TEXT}`);
+    return EXIT_USAGE;
+  }
+  if (isAppError(error)) {
+    for (const issue of error.issues.length > 0
+      ? error.issues
+      : [{ field: error.field ?? '', message: error.message }]) {
+      io.err(`error: ${issue.field ? `${fieldLabel(issue.field)}: ` : ''}${issue.message}\n`);
     }
-    if (isAppError(error)) {
-      for (const issue of error.issues.length > 0
-        ? error.issues
-        : [{ field: error.field ?? '', message: error.message }]) {
-        io.err(`error: ${issue.field ? `${fieldLabel(issue.field)}: ` : ''}${issue.message}\n`);
-      }
-      if (isJson) {
-        const issues = error.issues.map((i) => ({ field: i.field, message: i.message }));
-        io.out(
-          `${JSON.stringify({ error: { code: error.code, field: error.field ?? null, message: error.message, issues } }, null, 2)}\n`,
-        );
-      }
-      return EXIT_REFUSED;
+    if (isJson) {
+      const issues = error.issues.map((i) => ({ field: i.field, message: i.message }));
+      io.out(
+        `${JSON.stringify({ error: { code: error.code, field: error.field ?? null, message: error.message, issues } }, null, 2)}\n`,
+      );
     }
-    io.err(`sip: failed: ${(error as Error).message ?? String(error)}\n`);
-    return EXIT_FAILED;
+    return EXIT_REFUSED;
+  }
+  io.err(`sip: failed: ${(error as Error).message ?? String(error)}\n`);
+  return EXIT_FAILED;
+}
+
+/** The file an `import` command line names, if it is one (read by whoever runs the command). */
+export function importFileOf(argv: string[]): string | undefined {
+  try {
+    const { spec, rest } = resolveCommand(argv);
+    if (spec.name !== 'import') return undefined;
+    const parsed = parseArgs({
+      args: rest,
+      options: { ...spec.options, json: { type: 'boolean' }, yes: { type: 'boolean', short: 'y' } },
+      allowPositionals: true,
+      strict: false,
+    });
+    return parsed.positionals[0];
+  } catch {
+    return undefined;
   }
 }
