@@ -1,3 +1,4 @@
+import { parseTrustedProxies, type TrustedProxies } from '@sipops/shared/client-address';
 import { ConfigError, type RuntimeConfig, readRuntimeConfig } from '@sipops/shared/runtime-config';
 import { z } from 'zod';
 
@@ -23,9 +24,28 @@ const portSchema = (fallback: number) =>
 
 const serverEnvSchema = z.object({
   PORT: portSchema(3000),
+  SIPOPS_TRUSTED_PROXIES: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const { proxies, wrong } = parseTrustedProxies(value ?? '');
+      if (wrong.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be IP addresses or CIDR ranges separated by commas (such as 10.0.0.1,192.168.0.0/16); not ${wrong.map((e) => `"${e}"`).join(', ')}`,
+        });
+        return z.NEVER;
+      }
+      return proxies;
+    }),
 });
 
-export type ServerConfig = { runtime: RuntimeConfig; port: number };
+export type ServerConfig = {
+  runtime: RuntimeConfig;
+  port: number;
+  /** Proxies whose X-Forwarded-For names the client; nobody else's is believed. */
+  trustedProxies: TrustedProxies;
+};
 
 /** Settings of `npm start`: the shared ones and the ports; every wrong variable is named. */
 export function readServerConfig(): ServerConfig {
@@ -41,7 +61,7 @@ export function readServerConfig(): ServerConfig {
   if (!parsed.success)
     problems.push(...parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   if (!runtime || !parsed.success) throw new ConfigError(problems);
-  return { runtime, port: parsed.data.PORT };
+  return { runtime, port: parsed.data.PORT, trustedProxies: parsed.data.SIPOPS_TRUSTED_PROXIES };
 }
 
 const SLACK_DEFAULT_API_URL = 'https://slack.com/api/';

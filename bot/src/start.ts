@@ -1,11 +1,19 @@
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { CLIENT_ADDRESS_HEADER, resolveClientAddress } from '@sipops/shared/client-address';
 import type { Runtime } from '@sipops/shared/runtime';
 import { openRuntime, setProcessRuntime } from '@sipops/shared/runtime';
 import { ConfigError } from '@sipops/shared/runtime-config';
+import { reportPart } from '@sipops/shared/service-parts';
 import next from 'next';
-import { createSlackApp, SLACK_EVENTS_PATH } from './app.ts';
-import { readBotConfig, readRegistrarConfig, readServerConfig, readSmsConfig } from './env.ts';
+import { createSlackApp, SLACK_EVENTS_PATH, type SlackBot } from './app.ts';
+import {
+  type BotConfig,
+  readBotConfig,
+  readRegistrarConfig,
+  readServerConfig,
+  readSmsConfig,
+} from './env.ts';
 import { limitHeapGrowth } from './heap-growth.ts';
 import {
   createNotifyClient,
@@ -15,6 +23,7 @@ import { startRegistrarWorker } from './registrar/start-registrar-worker.ts';
 import { startImportSmsProgress } from './sms/start-import-sms-progress.ts';
 import { describeSms, startSmsWorker } from './sms/start-sms-worker.ts';
 import { createForwardHandler } from './terminal/forward.ts';
+import { guardWebResponse } from './web-response-guard.ts';
 
 const WEB_DIR = fileURLToPath(new URL('../../web', import.meta.url));
 
@@ -45,7 +54,13 @@ async function start(): Promise<void> {
   const handle = app.getRequestHandler();
   await app.prepare();
   const server = createServer((req, res) => {
-    void handle(req, res);
+    // Set here, from the socket, over whatever the client sent under the same name.
+    req.headers[CLIENT_ADDRESS_HEADER] = resolveClientAddress(
+      req.socket.remoteAddress,
+      req.headers['x-forwarded-for'],
+      config.trustedProxies,
+    );
+    if (guardWebResponse(req, res)) void handle(req, res);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -65,18 +80,14 @@ async function start(): Promise<void> {
     ].join('\n'),
   );
 
-  const slack =
-    botConfig.mode === 'off'
-      ? undefined
-      : createSlackApp({ config: botConfig, deps: runtime.deps });
-  const slackPort = slack ? (await slack.start()).port : undefined;
-  console.log(
-    botConfig.mode === 'http'
-      ? `  slack     http mode on :${slackPort}${SLACK_EVENTS_PATH}`
-      : botConfig.mode === 'socket'
-        ? '  slack     socket mode'
-        : `  slack     not configured — ${botConfig.missing}`,
-  );
+  const deps = runtime.deps;
+  let slack: ReturnType<typeof keepSlackRunning> | undefined;
+  if (botConfig.mode === 'off') {
+    reportPart('slack', 'off');
+    console.log(`  slack     not configured — ${botConfig.missing}`);
+  } else {
+    slack = keepSlackRunning(botConfig, () => createSlackApp({ config: botConfig, deps }));
+  }
 
   const notifyClient = botConfig.botToken
     ? createNotifyClient(botConfig.botToken, botConfig.apiUrl)
@@ -108,6 +119,7 @@ async function start(): Promise<void> {
         perSecond: smsConfig.perSecond,
       })
     : undefined;
+  reportPart('workers', 'up');
   console.log(describeSms(smsConfig));
   const registrar = startRegistrarWorker({ deps: runtime.deps, rpcUrl: registrarConfig.rpcUrl });
   console.log(
@@ -124,6 +136,7 @@ async function start(): Promise<void> {
     if (isStopping) return;
     isStopping = true;
     console.log(`sipops: ${signal}, stopping`);
+    reportPart('workers', 'down');
     server.close();
     server.closeAllConnections();
     void Promise.all([
@@ -140,6 +153,56 @@ async function start(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+/** First wait before Slack is tried again, doubled after each failure up to the last. */
+const SLACK_RETRY_MS = [2_000, 4_000, 8_000, 15_000, 30_000, 60_000];
+
+/**
+ * Starts the bot and, when Slack cannot be reached or refuses the token, keeps trying in the
+ * background: the web app and the workers run whether Slack answers or not.
+ */
+function keepSlackRunning(
+  config: Extract<BotConfig, { mode: 'http' | 'socket' }>,
+  create: () => SlackBot,
+): { stop(): Promise<void> } {
+  let isStopped = false;
+  let bot: SlackBot | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  reportPart('slack', 'down');
+  const attempt = async (failures: number): Promise<void> => {
+    const candidate = create();
+    try {
+      const { port } = await candidate.start();
+      if (isStopped) {
+        await candidate.stop();
+        return;
+      }
+      bot = candidate;
+      reportPart('slack', 'up');
+      console.log(
+        config.mode === 'http'
+          ? `  slack     http mode on :${port}${SLACK_EVENTS_PATH}`
+          : '  slack     socket mode',
+      );
+    } catch (error) {
+      await candidate.stop().catch(() => {});
+      if (isStopped) return;
+      const waitMs = SLACK_RETRY_MS[Math.min(failures, SLACK_RETRY_MS.length - 1)] ?? 60_000;
+      console.error(
+        `  slack     down: ${error instanceof Error ? error.message : String(error)}; trying again in ${waitMs / 1000} s (the web app and workers keep running)`,
+      );
+      timer = setTimeout(() => void attempt(failures + 1), waitMs);
+    }
+  };
+  void attempt(0);
+  return {
+    async stop() {
+      isStopped = true;
+      clearTimeout(timer);
+      await bot?.stop();
+    },
+  };
 }
 
 start().catch((error: unknown) => {

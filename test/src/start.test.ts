@@ -25,6 +25,7 @@ describe('npm start on the embedded default', { timeout: 120_000 }, () => {
       status: 'ok',
       database: 'pglite',
       migrations: { committed: expect.any(Number), applied: expect.any(Number) },
+      parts: { database: 'up', slack: 'off', workers: 'up' },
     });
     expect(server.output()).toMatch(/database\s+PGlite in /);
 
@@ -78,6 +79,20 @@ describe('npm start on the embedded default', { timeout: 120_000 }, () => {
     expect(server.output()).toMatch(/SIPOPS_SECRET_KEY: must be 32 bytes/);
     expect(server.output()).toMatch(/PORT: must be a port number/);
   });
+
+  it('names DATABASE_URL and the cause when the database cannot be reached, without a stack', async () => {
+    const url = `postgres://postgres:hunter2@127.0.0.1:${await freePort()}/nowhere`;
+    const env = { ...postgresEnv(url), PORT: String(await freePort()) };
+    const server = start(env, ['node', '--import', 'tsx', 'bot/src/start.ts']);
+    expect(await server.exited).toBe(1);
+    const said =
+      /cannot reach the database at DATABASE_URL \(127\.0\.0\.1:\d+\): connection refused/;
+    expect(server.output()).toMatch(said);
+    expect(server.output()).not.toMatch(/Failed query|hunter2|\n\s+at /);
+    const terminal = await runSip(['group', 'list'], env);
+    expect(terminal.code).toBe(3);
+    expect(terminal.stderr).toMatch(said);
+  });
 });
 
 describe.runIf(testDatabaseKinds().includes('postgres'))(
@@ -97,10 +112,16 @@ describe.runIf(testDatabaseKinds().includes('postgres'))(
       const response = await fetch(`${server.baseUrl}/api/health`);
       expect(response.status).toBe(503);
       expect(response.headers.get('cache-control')).toBe('no-store');
-      expect(await response.json()).toMatchObject({
+      const body = await response.json();
+      expect(body).toMatchObject({
         status: 'unavailable',
         reason: expect.stringMatching(/database/),
+        parts: { database: 'down' },
       });
+      // Which part is down, not where the database lives nor what the driver said.
+      expect(JSON.stringify(body)).not.toMatch(
+        /postgres:|127\.0\.0\.1|5432|ECONNREFUSED|does not exist|terminat/i,
+      );
     });
   },
 );

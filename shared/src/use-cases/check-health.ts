@@ -7,8 +7,10 @@ export type MigrationState = { committed: number; applied: number };
 
 export type HealthReport = {
   isHealthy: boolean;
-  /** Why the service is not healthy, in one line an operator can act on. */
+  /** Why the service is not healthy, in one line an operator can act on (for the server log). */
   reason?: string;
+  /** The same without addresses or driver text, for anyone who asks. */
+  publicReason: string;
   migrations: MigrationState;
 };
 
@@ -25,6 +27,7 @@ export async function checkHealth(deps: Pick<Deps, 'db'>): Promise<HealthReport>
     return {
       isHealthy: false,
       reason: `the database does not answer: ${describeDatabaseError(ping.reason)}`,
+      publicReason: 'the database does not answer',
       migrations,
     };
   }
@@ -32,6 +35,7 @@ export async function checkHealth(deps: Pick<Deps, 'db'>): Promise<HealthReport>
     return {
       isHealthy: false,
       reason: `the migration state cannot be read: ${describeDatabaseError(state.reason)}`,
+      publicReason: 'the migration state cannot be read',
       migrations,
     };
   }
@@ -40,8 +44,9 @@ export async function checkHealth(deps: Pick<Deps, 'db'>): Promise<HealthReport>
     return {
       isHealthy: false,
       reason: `${missing} of ${migrations.committed} migrations are not applied`,
+      publicReason: 'the database migrations are not applied',
       migrations,
     };
   }
-  return { isHealthy: true, migrations };
+  return { isHealthy: true, publicReason: 'ok', migrations };
 }

@@ -59,6 +59,8 @@ describe.each(testDatabaseKinds())(
         TWILIO_AUTH_TOKEN: FAKE_AUTH_TOKEN,
         TWILIO_MESSAGING_SERVICE_SID: FAKE_SERVICE_SID,
         TWILIO_API_URL: fake.url,
+        // The tests stand for a proxy in front: the addresses it forwards are believed.
+        SIPOPS_TRUSTED_PROXIES: '127.0.0.1',
       }));
     }, 180_000);
     afterAll(async () => {
