@@ -69,12 +69,13 @@ export function isAccountStatus(value: string): value is AccountStatus {
 
 /**
  * A disabled account may get an activation link only while it waits for its first activation
- * (a wizard account is disabled until then). Any other disabled account was disabled by staff,
+ * (a wizard account is disabled until then) and staff have not disabled it. Any other was,
  * and the link's Activate would enable it behind their back: they enable it first.
  */
 export function canGetLinkWhileDisabled(account: {
   createdVia: 'wizard' | 'plain';
   status: AccountStatus;
+  disabledAt: Date | null;
 }): boolean {
-  return account.createdVia === 'wizard' && account.status !== 'activated';
+  return account.createdVia === 'wizard' && account.status !== 'activated' && !account.disabledAt;
 }

@@ -49,6 +49,11 @@ export const accounts = pgTable(
     deny: text('deny').array().notNull().default(sql`'{}'::text[]`),
     permit: text('permit').array().notNull().default(sql`'{}'::text[]`),
     enabled: boolean('enabled').notNull(),
+    /**
+     * When staff disabled it; null otherwise. A wizard account waiting for activation is not
+     * enabled either, but only one stopped by staff refuses Activate.
+     */
+    disabledAt: timestamp('disabled_at', { withTimezone: true }),
     status: text('status', { enum: ACCOUNT_STATUSES }).notNull().default('created'),
     statusChangedAt: timestamp('status_changed_at', { withTimezone: true }).notNull(),
     /** Keys registered before this instant are revoked; a new key needs a link issued after it. */

@@ -297,7 +297,12 @@ class AccountWriter {
   private draw(): string {
     for (;;) {
       const username = generateUsername();
-      if (!this.checker.namedUsernames.has(username) && !this.drawn.has(username)) return username;
+      if (
+        !this.checker.namedUsernames.has(username) &&
+        !this.checker.namedNumbers.has(username) &&
+        !this.drawn.has(username)
+      )
+        return username;
     }
   }
 
@@ -434,6 +439,7 @@ class AccountWriter {
         deny: row.deny,
         permit: row.permit,
         enabled: row.enabled,
+        disabledAt: null,
         status: fixed.status,
         statusChangedAt: fixed.statusChangedAt,
         keysRevokedAt: null,

@@ -8,8 +8,11 @@ import { revokeLiveLinks, updateAccount } from '../update-account.ts';
 export type EnabledResult = { account: AccountView; isChanged: boolean };
 
 /**
- * Disable and enable: a separate flag that never moves the last status. Disabling kills the
- * account's live activation links and has the registrar drop its live registrations. Asking for the state it is already in changes nothing.
+ * Disable and enable: a separate flag that never moves the last status. Disabling always stops
+ * the account, whatever its status: a wizard account waiting for activation is not enabled yet,
+ * so staff's disable is recorded apart (disabledAt), its live links die, and Activate refuses it
+ * until staff enable it again; the registrar drops its live registrations. Asking for the state
+ * it is already in changes nothing.
  */
 async function setAccountEnabled(
   deps: Deps,
@@ -19,14 +22,16 @@ async function setAccountEnabled(
 ): Promise<EnabledResult> {
   return deps.db.transaction(async (tx) => {
     const record = await requireAccountForUpdate(tx, name);
-    if (record.account.enabled === enabled)
-      return { account: toAccountView(record), isChanged: false };
-    if (!enabled) await revokeLiveLinks(tx, record.account.id, deps.clock.now());
-    if (!enabled) await queueRegistrationRemoval(tx, record, deps.clock.now());
+    const isStopped = record.account.disabledAt !== null;
+    const isAlready = enabled ? record.account.enabled && !isStopped : isStopped;
+    if (isAlready) return { account: toAccountView(record), isChanged: false };
+    const now = deps.clock.now();
+    if (!enabled) await revokeLiveLinks(tx, record.account.id, now);
+    if (!enabled) await queueRegistrationRemoval(tx, record, now);
     const account = await updateAccount(deps, tx, record, {
       event: enabled ? 'account.enabled' : 'account.disabled',
       actor,
-      set: { enabled },
+      set: { enabled, disabledAt: enabled ? null : now },
     });
     return { account, isChanged: true };
   });

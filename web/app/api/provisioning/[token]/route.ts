@@ -1,5 +1,6 @@
 import { toLinphoneXml } from '@sipops/shared/activation/linphone-xml';
 import { fetchProvisioning } from '@sipops/shared/use-cases/fetch-provisioning';
+import { resolveActivationLink } from '@sipops/shared/use-cases/resolve-activation-link';
 import { apiError, PRIVATE_HEADERS } from '../../../../src/api-response.ts';
 import { clientAddress } from '../../../../src/client-address.ts';
 import { getWebRuntime } from '../../../../src/runtime.ts';
@@ -30,5 +31,26 @@ export async function GET(
     return Response.json(doc, { headers: PRIVATE_HEADERS });
   } catch (error) {
     return apiError(error, 'provisioning');
+  }
+}
+
+/**
+ * HEAD (link checkers, previews) changes nothing: it says whether the link is live, with the
+ * headers a GET would have, and no document. Without it Next answers HEAD with GET.
+ */
+export async function HEAD(
+  request: Request,
+  { params }: { params: Promise<{ token: string }> },
+): Promise<Response> {
+  const { token } = await params;
+  try {
+    const { deps } = await getWebRuntime();
+    await resolveActivationLink(deps, { token, clientAddress: clientAddress(request.headers) });
+    return new Response(null, {
+      headers: { ...PRIVATE_HEADERS, 'Content-Type': 'application/json' },
+    });
+  } catch (error) {
+    const answer = apiError(error, 'provisioning');
+    return new Response(null, { status: answer.status, headers: answer.headers });
   }
 }
