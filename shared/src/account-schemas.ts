@@ -52,11 +52,15 @@ export const passwordSchema = z
   .max(PASSWORD_MAX_LENGTH, `must be at most ${PASSWORD_MAX_LENGTH} characters`)
   .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
 
+/** Control characters, and the bidirectional overrides that make text read other than it is. */
+export const CONTROL_CHARACTERS = /[\p{Cc}\u202a-\u202e\u2066-\u2069]/u;
+
 export const nameSchema = z
   .string({ error: 'is required' })
   .trim()
   .min(1, 'is required')
-  .max(80, 'must be at most 80 characters');
+  .max(80, 'must be at most 80 characters')
+  .refine((name) => !CONTROL_CHARACTERS.test(name), 'must not contain control characters');
 
 export const virtualNumberSchema = domainString((value) => parseVirtualNumber(value));
 export const mobileNumberSchema = domainString((value) => parseMobileNumber(value));

@@ -1,5 +1,10 @@
 import type { Database } from '@sipops/db/client';
-import { findAccountById, findTakenNumbers, isUsernameTaken } from '@sipops/db/queries';
+import {
+  findAccountById,
+  findTakenNumbers,
+  findUsernamesAmong,
+  isUsernameTaken,
+} from '@sipops/db/queries';
 import { accounts, virtualNumbers } from '@sipops/db/schema';
 import { type AccountView, toAccountView } from './account-view.ts';
 import { computeSipHa1, encryptSecret, generateUsername } from './credentials.ts';
@@ -35,13 +40,25 @@ export async function assertNumbersFree(
     const field = numbers.find((n) => n.number === t.number)?.field ?? 'number';
     return { field, message: `${t.number} is already used by account ${t.username}` };
   });
+  // Usernames and numbers share one namespace: `show 111` must name one account.
+  for (const { username } of await findUsernamesAmong(
+    tx,
+    numbers.map((n) => n.number),
+  )) {
+    const field = numbers.find((n) => n.number === username)?.field ?? 'number';
+    issues.push({ field, message: `${username} is the username of another account` });
+  }
   assertNoIssues('DUPLICATE_NUMBER', issues);
 }
 
 async function chooseUsername(tx: Database, wanted: string | undefined): Promise<string> {
   if (wanted !== undefined) {
     if (await isUsernameTaken(tx, wanted)) {
-      throw new AppError('DUPLICATE_USERNAME', `${wanted} is already taken`, { field: 'username' });
+      throw new AppError(
+        'DUPLICATE_USERNAME',
+        `${wanted} is already taken (as a username or another account's number)`,
+        { field: 'username' },
+      );
     }
     return wanted;
   }
@@ -86,6 +103,11 @@ export async function insertAccount(
           `${username} is already taken`,
           { field: 'username' },
         ),
+        accounts_username_not_a_number: new AppError(
+          'DUPLICATE_USERNAME',
+          `${username} is the number of another account`,
+          { field: 'username' },
+        ),
       }),
     );
   if (!row) throw new Error('insert returned no account');
@@ -103,6 +125,11 @@ export async function insertAccount(
         virtual_numbers_pkey: new AppError(
           'DUPLICATE_NUMBER',
           'the number was taken by another account a moment ago',
+          { field: 'number' },
+        ),
+        virtual_numbers_number_not_a_username: new AppError(
+          'DUPLICATE_NUMBER',
+          'the number is the username of another account',
           { field: 'number' },
         ),
       }),

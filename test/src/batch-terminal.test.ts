@@ -192,7 +192,7 @@ describe.concurrent.each(testDatabaseKinds())(
       expect(exported.code, exported.stderr).toBe(0);
       const lines = exported.stdout.trimEnd().split('\n');
       expect(lines).toHaveLength(5);
-      expect(exported.stdout).toMatch(/^"Acme, ""East""",anna\.t,plain,pgsm,\+393475550003,/m);
+      expect(exported.stdout).toMatch(/^"Acme, ""East""",anna\.t,plain,pgsm,'\+393475550003,/m);
       expect(exported.stdout).not.toMatch(/Secret-pass/);
       const north = await sip('export', '--group', 'north', '--status', 'created');
       expect(north.stdout.trimEnd().split('\n')).toHaveLength(3);

@@ -128,11 +128,33 @@ export async function findTakenNumbers(
     .where(inArray(virtualNumbers.number, numbers));
 }
 
+/**
+ * Whether a name is taken for a new account's username: usernames and numbers share one
+ * namespace (`show 111` must name one account), so another account's number takes it too.
+ */
 export async function isUsernameTaken(db: Database, username: string): Promise<boolean> {
   const [row] = await db
     .select({ id: accounts.id })
     .from(accounts)
     .where(eq(accounts.username, username))
     .limit(1);
-  return row !== undefined;
+  if (row) return true;
+  const [number] = await db
+    .select({ number: virtualNumbers.number })
+    .from(virtualNumbers)
+    .where(eq(virtualNumbers.number, username))
+    .limit(1);
+  return number !== undefined;
+}
+
+/** The accounts whose username is one of these numbers. */
+export async function findUsernamesAmong(
+  db: Database,
+  numbers: string[],
+): Promise<{ username: string }[]> {
+  if (numbers.length === 0) return [];
+  return db
+    .select({ username: accounts.username })
+    .from(accounts)
+    .where(inArray(accounts.username, numbers));
 }

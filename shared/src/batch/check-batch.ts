@@ -30,6 +30,7 @@ import {
   columnOfField,
   formatCsvLine,
   parseHeader,
+  unprotectCsvCell,
   WAYS,
 } from './csv-format.ts';
 import { checkUtf8, NotUtf8Error } from './utf8.ts';
@@ -157,17 +158,26 @@ export async function checkBatch(
   return checker.summarise();
 }
 
-/** Which of these usernames accounts hold already. */
+/**
+ * Which of these usernames are taken already: as an account's username, or as its number
+ * (usernames and numbers share one namespace, so that `show 111` names one account).
+ */
 export async function findTakenUsernames(
   db: Database,
   usernames: readonly string[],
 ): Promise<Set<string>> {
   if (usernames.length === 0) return new Set();
-  const rows = await db
-    .select({ username: accounts.username })
-    .from(accounts)
-    .where(isAnyOf(accounts.username, usernames));
-  return new Set(rows.map((row) => row.username));
+  const [named, numbered] = await Promise.all([
+    db
+      .select({ username: accounts.username })
+      .from(accounts)
+      .where(isAnyOf(accounts.username, usernames)),
+    db
+      .select({ number: virtualNumbers.number })
+      .from(virtualNumbers)
+      .where(isAnyOf(virtualNumbers.number, usernames)),
+  ]);
+  return new Set([...named.map((row) => row.username), ...numbered.map((row) => row.number)]);
 }
 
 /** Told of each account whose row passed its checks, in file order, before the next is read. */
@@ -372,6 +382,11 @@ export class BatchChecker {
     return this.errorTotal;
   }
 
+  /** The numbers the file names (generated usernames must avoid them too), each with its line. */
+  get namedNumbers(): ReadonlyMap<string, number> {
+    return this.numbers;
+  }
+
   /** The usernames the file names (generated ones must avoid them), each with its line. */
   get namedUsernames(): ReadonlyMap<string, number> {
     return this.usernames;
@@ -487,7 +502,10 @@ export class BatchChecker {
     const cell: CellReader = (column) => {
       const position = header.positions[column];
       if (position === undefined) return undefined;
-      const value = record[position];
+      const stored = record[position];
+      // A clear password is never exported, so a leading ' in it is the password's own.
+      const value =
+        stored === undefined || column === 'password' ? stored : unprotectCsvCell(stored);
       return value === undefined || value.trim() === '' ? undefined : value;
     };
     const way = cell('way')?.trim().toLowerCase();
@@ -559,6 +577,23 @@ export class BatchChecker {
       const first = this.numbers.get(value);
       if (first === undefined) this.numbers.set(value, line);
       else errors.push(batchError(line, column, cell(column), `${value} is also on line ${first}`));
+      const named = this.usernames.get(value);
+      if (named !== undefined && named !== line)
+        errors.push(
+          batchError(line, column, cell(column), `${value} is the username on line ${named}`),
+        );
+    }
+    if (account.username) {
+      const numbered = this.numbers.get(account.username);
+      if (numbered !== undefined && numbered !== line)
+        errors.push(
+          batchError(
+            line,
+            'username',
+            cell('username'),
+            `${account.username} is the number on line ${numbered}`,
+          ),
+        );
     }
     if (account.username) {
       const first = this.usernames.get(account.username);
@@ -611,10 +646,25 @@ export class BatchChecker {
         ),
       );
     const taken = new Map(rows.map((t) => [t.number, t.username]));
+    const usernames = new Set(
+      (
+        await this.db
+          .select({ username: accounts.username })
+          .from(accounts)
+          .where(
+            isAnyOf(
+              accounts.username,
+              pending.map((p) => p.value),
+            ),
+          )
+      ).map((row) => row.username),
+    );
     for (const p of pending) {
       const holder = taken.get(p.value);
       if (holder !== undefined)
         this.refuseChecked(p, `${p.value} is already used by account ${holder}`);
+      else if (usernames.has(p.value))
+        this.refuseChecked(p, `${p.value} is the username of another account`);
     }
   }
 
@@ -627,7 +677,8 @@ export class BatchChecker {
       pending.map((p) => p.value),
     );
     for (const p of pending) {
-      if (taken.has(p.value)) this.refuseChecked(p, `${p.value} is already taken`);
+      if (taken.has(p.value))
+        this.refuseChecked(p, `${p.value} is already taken (a username or an account's number)`);
     }
   }
 

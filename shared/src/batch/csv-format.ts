@@ -138,6 +138,20 @@ export function parseHeader(
   return { header: { positions, fieldCount: cells.length }, errors: [] };
 }
 
+/**
+ * A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, carriage return first)
+ * leaves with a `'` in front, and so does one that starts with `'` itself; import takes one
+ * leading `'` off every cell but `password`. So `+393471234567` exports as `'+393471234567`,
+ * which spreadsheets show as text, and export → import → export gives the same bytes.
+ */
+export function protectCsvCell(value: string): string {
+  return /^['=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+export function unprotectCsvCell(value: string): string {
+  return value.startsWith("'") ? value.slice(1) : value;
+}
+
 /** RFC 4180 quoting, only where needed, so that the same account always gives the same bytes. */
 export function formatCsvField(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
@@ -157,7 +171,9 @@ export const formatRules = (rules: readonly string[] | null): string =>
 export function formatErrorsCsv(errors: readonly BatchError[]): string {
   return (
     formatCsvLine(['line', 'column', 'value', 'message']) +
-    errors.map((e) => formatCsvLine([String(e.line), e.column, e.value, e.message])).join('')
+    errors
+      .map((e) => formatCsvLine([String(e.line), e.column, e.value, e.message].map(protectCsvCell)))
+      .join('')
   );
 }
 

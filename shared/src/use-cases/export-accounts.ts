@@ -11,6 +11,7 @@ import {
   formatOnOff,
   formatRules,
   formatYesNo,
+  protectCsvCell,
 } from '../batch/csv-format.ts';
 import type { Deps } from '../deps.ts';
 import { requireGroup } from '../resolve.ts';
@@ -142,5 +143,7 @@ function formatExportRow(row: ExportRow): string {
     permit: formatRules(row.permit),
     sealed_password: row.sealedPassword,
   };
-  return formatCsvLine(EXPORT_COLUMNS.map((column) => values[column as keyof typeof values]));
+  return formatCsvLine(
+    EXPORT_COLUMNS.map((column) => protectCsvCell(values[column as keyof typeof values])),
+  );
 }

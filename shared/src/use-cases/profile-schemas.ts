@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { nameSchema } from '../account-schemas.ts';
+import { appSchemeSchema } from '../app-scheme.ts';
 
 const hostSchema = z
   .string({ error: 'is required' })
@@ -26,13 +27,7 @@ const httpsUrlSchema = z
   .url('must be a URL')
   .refine((value) => /^https:\/\//i.test(value), 'must start with https://');
 
-const schemeSchema = z
-  .string()
-  .trim()
-  .regex(
-    /^[a-z][a-z0-9+.-]{1,31}$/,
-    'must be a URL scheme such as sipops (letters, digits, + . -)',
-  );
+const schemeSchema = appSchemeSchema;
 
 export const profileFieldsShape = {
   sipHost: hostSchema,
