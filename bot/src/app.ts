@@ -89,6 +89,7 @@ export function createSlackApp(options: SlackAppOptions): SlackBot {
           // Acknowledge first, work after: Slack wants an answer within 3 seconds.
           processBeforeResponse: false,
         });
+  if (receiver instanceof HTTPReceiver) refuseBodiesThatAreNotObjects(receiver);
   // Initialised in start(), where a refused token is an error of start-up, not a stray rejection.
   const app = new App({
     token: config.botToken,
@@ -148,6 +149,55 @@ export function createSlackApp(options: SlackAppOptions): SlackBot {
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     },
   };
+}
+
+/** Bolt's own limit on a request body. */
+const BODY_LIMIT_BYTES = 10 * 1024 * 1024;
+
+/**
+ * Bolt reads `body.ssl_check` of whatever the request parsed to, outside its error handling: a
+ * `payload=null` (or a JSON body that is not an object) would never be answered. Such a body is
+ * refused with 400 before Bolt sees it; Bolt reuses the body read here.
+ */
+function refuseBodiesThatAreNotObjects(receiver: HTTPReceiver): void {
+  const listener = receiver.requestListener;
+  receiver.requestListener = (req, res) => {
+    if (req.method !== 'POST') return listener(req, res);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > BODY_LIMIT_BYTES) {
+        res.writeHead(413).end();
+        req.destroy();
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => {
+      const rawBody = Buffer.concat(chunks);
+      if (!isObjectBody(req.headers['content-type'], rawBody.toString())) {
+        res.writeHead(400, { 'content-type': 'text/plain' }).end('malformed request body\n');
+        return;
+      }
+      Object.assign(req, { rawBody });
+      listener(req, res);
+    });
+  };
+}
+
+function isObjectBody(contentType: string | undefined, text: string): boolean {
+  try {
+    if (contentType?.startsWith('application/x-www-form-urlencoded')) {
+      const payload = new URLSearchParams(text).get('payload');
+      if (payload === null) return true;
+      const parsed: unknown = JSON.parse(payload);
+      return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed);
+    }
+    const parsed: unknown = JSON.parse(text);
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed);
+  } catch {
+    // Bolt answers what it cannot parse with 400 itself.
+    return true;
+  }
 }
 
 const REFUSED_TOKEN = new Set([

@@ -28,6 +28,7 @@ import { editProfileButton, newGroupButton, newProfileButton } from './actions/s
 import { sipCommand } from './commands/sip.ts';
 import { appHomeOpened } from './events/app-home-opened.ts';
 import { ignoreRepeatedDeliveries } from './middleware/ignore-repeated-deliveries.ts';
+import { requireSlackUser } from './middleware/require-slack-user.ts';
 import {
   createAccountSubmitted,
   editAccountSubmitted,
@@ -42,6 +43,7 @@ const startsWith = (prefix: string) => new RegExp(`^${prefix}(:\\d+)?$`);
 
 /** Every listener of the bot, in one place. */
 export function registerListeners(app: App, context: BotContext): void {
+  app.use(requireSlackUser());
   app.use(ignoreRepeatedDeliveries(new DeliveryLedger()));
 
   app.command('/sip', (args) => sipCommand(args, context));
