@@ -189,8 +189,14 @@ function keepSlackRunning(
       await candidate.stop().catch(() => {});
       if (isStopped) return;
       const waitMs = SLACK_RETRY_MS[Math.min(failures, SLACK_RETRY_MS.length - 1)] ?? 60_000;
+      const reason =
+        error instanceof ConfigError
+          ? error.problems.join('; ')
+          : error instanceof Error
+            ? error.message
+            : String(error);
       console.error(
-        `  slack     down: ${error instanceof Error ? error.message : String(error)}; trying again in ${waitMs / 1000} s (the web app and workers keep running)`,
+        `  slack     down: ${reason}; trying again in ${waitMs / 1000} s (the web app and workers keep running)`,
       );
       timer = setTimeout(() => void attempt(failures + 1), waitMs);
     }
