@@ -134,7 +134,8 @@ describe('batch errors', () => {
       {
         line: '3',
         column: 'number',
-        value: '+39 12',
+        // A spreadsheet would run +39 12 as a formula.
+        value: "'+39 12",
         message: 'is not a valid international number (too short)',
       },
       { line: '7', column: '', value: '', message: 'has 3 fields where the header has 4' },

@@ -124,16 +124,14 @@ describe.each(testDatabaseKinds())('finding accounts on %s', (kind) => {
       expect(error.field).toBe('account');
     });
 
-    it('refuses a name that is one account’s username and another’s number', async () => {
-      const clash = await plain({ type: 'pgsm', group: 'empty', username: '2001', number: '2999' });
-      try {
-        const error = await refusal(() => showAccount(deps, '2001'));
-        expect(error.code).toBe('AMBIGUOUS');
-        expect(error.message).toContain('red-bob');
-        expect(error.message).toContain('2001');
-      } finally {
-        await deps.db.delete(accounts).where(eq(accounts.id, clash.id));
-      }
+    it('never lets a name be one account’s username and another’s number', async () => {
+      // Usernames and numbers share one namespace, so `show 2001` names one account only.
+      const error = await refusal(() =>
+        plain({ type: 'pgsm', group: 'empty', username: '2001', number: '2999' }),
+      );
+      expect(error.code).toBe('DUPLICATE_USERNAME');
+      expect(error.field).toBe('username');
+      expect((await showAccount(deps, '2001')).username).toBe('red-bob');
     });
   });
 

@@ -559,7 +559,7 @@ describe.each(testDatabaseKinds())('batch import and export on %s', (kind) => {
       expect.objectContaining({
         line: 3,
         column: 'username',
-        message: 'held.name is already taken',
+        message: "held.name is already taken (a username or an account's number)",
       }),
       expect.objectContaining({
         line: 4,
