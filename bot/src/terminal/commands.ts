@@ -265,8 +265,9 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     name: 'clients',
-    usage: 'clients [<group>]  (who is registered on the SIP server now)',
-    options: {},
+    args: '[<group>]',
+    note: 'who is registered on the SIP server now',
+    flags: {},
     positionals: [0, 1],
     async run({ context, positionals, isJson }) {
       const input = parseInput(

@@ -179,7 +179,11 @@ export function importFileOf(argv: string[]): string | undefined {
     if (spec.name !== 'import') return undefined;
     const parsed = parseArgs({
       args: rest,
-      options: { ...spec.options, json: { type: 'boolean' }, yes: { type: 'boolean', short: 'y' } },
+      options: {
+        ...optionsOf(spec.flags, spec.refused ?? {}),
+        json: { type: 'boolean' },
+        yes: { type: 'boolean', short: 'y' },
+      },
       allowPositionals: true,
       strict: false,
     });
