@@ -1,3 +1,4 @@
+import type { GroupScope } from '@sipops/shared/authorize';
 import { type BatchSummary, checkBatch, formatErrorRows } from '@sipops/shared/batch/check-batch';
 import { ProgressMeter } from '@sipops/shared/batch/progress-meter';
 import type { SlackUser } from '@sipops/shared/role-schemas';
@@ -159,6 +160,7 @@ export async function importBatch(
   io: BatchIo,
   status: StatusMessage,
   button: ImportButton,
+  scope: GroupScope = null,
 ): Promise<void> {
   const { context } = io;
   const importId = importIdOf(button);
@@ -187,6 +189,7 @@ export async function importBatch(
         },
         {
           onProgress: meter.listener,
+          scope,
           // Without it an import asking for SMS is refused (SMS turned off since the preview).
           queueActivationSms: context.isActivationAvailable
             ? createActivationSmsQueue(context.deps, actor)

@@ -1,7 +1,7 @@
-import type { Action } from '@sipops/shared/authorize';
+import type { Access, Action } from '@sipops/shared/authorize';
 import { authorize } from '@sipops/shared/authorize';
 import type { ActivationDeps, Actor } from '@sipops/shared/deps';
-import type { Role, SlackUser } from '@sipops/shared/role-schemas';
+import type { SlackUser } from '@sipops/shared/role-schemas';
 import type { Logger } from '@slack/bolt';
 import { KeyedQueue } from './keyed-queue.ts';
 
@@ -35,7 +35,12 @@ export function createBotContext(options: {
 /** The audit log's name for a Slack user. */
 export const actorOf = (who: SlackUser): Actor => `slack:${who.teamId}/${who.userId}`;
 
-export function authorizeUser(context: BotContext, who: SlackUser, action: Action): Promise<Role> {
+/** The user's role and groups, when the role allows the action. */
+export function authorizeUser(
+  context: BotContext,
+  who: SlackUser,
+  action: Action,
+): Promise<Access> {
   return authorize(
     { db: context.deps.db, configuredAdmins: context.configuredAdmins },
     who,

@@ -1,4 +1,5 @@
 import type { AccountType } from '@sipops/shared/account-schemas';
+import type { GroupScope } from '@sipops/shared/authorize';
 import { AppError } from '@sipops/shared/errors';
 import { listGroups } from '@sipops/shared/use-cases/list-groups';
 import { listProfiles } from '@sipops/shared/use-cases/list-profiles';
@@ -16,18 +17,25 @@ import { buildNoticeModal } from './views/blocks.ts';
 import { buildGroupModal, buildProfileModal } from './views/setup-forms.ts';
 
 /** The groups and profiles a form offers; a form without any group cannot be filled. */
-export async function loadChoices(interaction: Interaction): Promise<FormChoices> {
+export async function loadChoices(
+  interaction: Interaction,
+  scope: GroupScope,
+): Promise<FormChoices> {
   const { deps } = interaction.context;
-  const [groups, profiles] = await Promise.all([listGroups(deps), listProfiles(deps)]);
+  const [groups, profiles] = await Promise.all([listGroups(deps, scope), listProfiles(deps)]);
   return { groups, profiles };
 }
 
 const NO_GROUPS =
   'There are no groups yet, and every account belongs to one. An admin creates one with `/sip groups new`.';
 
-export function openCreateAccountForm(interaction: Interaction, type: AccountType): Promise<void> {
+export function openCreateAccountForm(
+  interaction: Interaction,
+  type: AccountType,
+  scope: GroupScope,
+): Promise<void> {
   return openModalThenFill(interaction, 'New account', async () => {
-    const choices = await loadChoices(interaction);
+    const choices = await loadChoices(interaction, scope);
     if (choices.groups.length === 0) return buildNoticeModal('New account', NO_GROUPS);
     return buildCreateAccountModal(
       type,
@@ -37,9 +45,9 @@ export function openCreateAccountForm(interaction: Interaction, type: AccountTyp
   });
 }
 
-export function openWizardForm(interaction: Interaction): Promise<void> {
+export function openWizardForm(interaction: Interaction, scope: GroupScope): Promise<void> {
   return openModalThenFill(interaction, 'New account (wizard)', async () => {
-    const choices = await loadChoices(interaction);
+    const choices = await loadChoices(interaction, scope);
     if (choices.groups.length === 0) return buildNoticeModal('New account (wizard)', NO_GROUPS);
     return buildWizardModal(choices, encodeMetadata({ responseUrl: interaction.responseUrl }));
   });
@@ -49,11 +57,12 @@ export function openEditAccountForm(
   interaction: Interaction,
   name: string,
   isFromCard: boolean,
+  scope: GroupScope,
 ): Promise<void> {
   return openModalThenFill(interaction, 'Edit account', async () => {
     const [account, choices] = await Promise.all([
-      showAccount(interaction.context.deps, name),
-      loadChoices(interaction),
+      showAccount(interaction.context.deps, name, scope),
+      loadChoices(interaction, scope),
     ]);
     return buildEditAccountModal(
       account,

@@ -15,6 +15,7 @@ import {
   readSmsConfig,
 } from './env.ts';
 import { limitHeapGrowth } from './heap-growth.ts';
+import { startDigestLoop } from './notifications/start-digest-loop.ts';
 import {
   createNotifyClient,
   startNotificationWorker,
@@ -100,6 +101,8 @@ async function start(): Promise<void> {
         defaultChannel: botConfig.notifyChannel,
       })
     : undefined;
+  // Groups with a daily digest get it in their channel at their time, once a day.
+  const digests = notifications ? startDigestLoop({ deps: runtime.deps }) : undefined;
   console.log(
     notifications
       ? `  notify    Slack, to each group's channel${botConfig.notifyChannel ? ` or ${botConfig.notifyChannel}` : ' (set SIPOPS_NOTIFY_CHANNEL for groups without one)'}`
@@ -137,6 +140,7 @@ async function start(): Promise<void> {
     isStopping = true;
     console.log(`sipops: ${signal}, stopping`);
     reportPart('workers', 'down');
+    digests?.stop();
     server.close();
     server.closeAllConnections();
     void Promise.all([

@@ -49,6 +49,7 @@ const CHANGES_PER_STATEMENT = 1000;
 export async function recordAccountChanges(
   tx: Database,
   changes: readonly AccountChange[],
+  options: { isNotified?: boolean } = {},
 ): Promise<void> {
   for (let start = 0; start < changes.length; start += CHANGES_PER_STATEMENT) {
     const some = changes.slice(start, start + CHANGES_PER_STATEMENT).map((change) => {
@@ -68,6 +69,8 @@ export async function recordAccountChanges(
         after: snapshot(change.after, change.isPasswordChanged),
       })),
     );
+    // A batch's SMS notify once per group (recordActivationSmsQueued), not once an account.
+    if (options.isNotified === false) continue;
     await tx.insert(outbox).values(
       some.map(({ change, subject }) => ({
         kind: 'notify' as const,

@@ -69,3 +69,36 @@ export async function recordAccountsImported(
     ),
   );
 }
+
+export type SmsQueuedGroup = { groupId: string; group: string; sms: number };
+
+/**
+ * The channel notification of the activation SMS a batch import queued: one line a group
+ * ("42 activation SMS queued by @x for import <id>"); each account keeps its own audit row.
+ */
+export async function recordActivationSmsQueued(
+  tx: Database,
+  change: { actor: Actor; at: Date; importId: string; groups: readonly SmsQueuedGroup[] },
+): Promise<void> {
+  if (change.groups.length === 0) return;
+  await tx.execute(
+    insertJsonRows(
+      outbox,
+      OUTBOX_KEYS,
+      change.groups.map((g) => ({
+        kind: 'notify' as const,
+        orderKey: `group:${g.groupId}`,
+        payload: {
+          event: 'sms.queued_by_import',
+          actor: change.actor,
+          at: change.at.toISOString(),
+          importId: change.importId,
+          group: g.group,
+          accounts: g.sms,
+        },
+        createdAt: change.at,
+        nextAttemptAt: change.at,
+      })),
+    ),
+  );
+}

@@ -21,8 +21,15 @@ export const grantRoleSchema = z.strictObject({
   teamId: slackTeamIdSchema,
   userId: slackUserIdSchema,
   role: z.enum(ROLES, { error: `must be one of ${ROLES.join(', ')} (or none to revoke)` }),
+  /** The groups, by name, the role is given for; absent or empty: every group. */
+  groups: z
+    .array(z.string().trim().min(1, 'must not be empty'))
+    .optional()
+    .transform((names) => (names && names.length > 0 ? [...new Set(names)] : undefined)),
 });
-export type GrantRoleInput = z.output<typeof grantRoleSchema>;
+export type GrantRoleInput = Omit<z.output<typeof grantRoleSchema>, 'groups'> & {
+  groups?: string[] | undefined;
+};
 
 export const revokeRoleSchema = z.strictObject({
   teamId: slackTeamIdSchema,

@@ -32,7 +32,7 @@ export async function updateAccounts(
   deps: Deps,
   tx: Database,
   changes: readonly { record: AccountRecord; set: Partial<typeof accounts.$inferInsert> }[],
-  change: { event: AccountEvent; actor: Actor; isPasswordChanged?: boolean },
+  change: { event: AccountEvent; actor: Actor; isPasswordChanged?: boolean; isNotified?: boolean },
 ): Promise<AccountView[]> {
   const now = deps.clock.now();
   const alike = new Map<string, { set: Partial<typeof accounts.$inferInsert>; ids: string[] }>();
@@ -70,6 +70,7 @@ export async function updateAccounts(
       after,
       isPasswordChanged: change.isPasswordChanged ?? false,
     })),
+    { isNotified: change.isNotified ?? true },
   );
   return views.map((v) => v.after);
 }

@@ -11,6 +11,7 @@ import { CARD_ACTIONS } from '../views/account-card.ts';
 import { ACCOUNT_FORMS } from '../views/account-forms.ts';
 import { PAGE_ACTIONS } from '../views/account-list.ts';
 import { BATCH_ACTIONS, BATCH_FORM } from '../views/batch.ts';
+import { HISTORY_MORE_ACTION } from '../views/history.ts';
 import { SETUP_FORMS } from '../views/setup-forms.ts';
 import { SETUP_ACTIONS } from '../views/setup-lists.ts';
 import {
@@ -21,7 +22,12 @@ import {
   enableButton,
   revokeKeysButton,
 } from './actions/account-buttons.ts';
-import { openAccountButton, pageButton } from './actions/account-pages.ts';
+import {
+  historyButton,
+  historyMoreButton,
+  openAccountButton,
+  pageButton,
+} from './actions/account-pages.ts';
 import { accountTypeChanged } from './actions/account-type.ts';
 import { batchImportButton } from './actions/batch-import.ts';
 import { editProfileButton, newGroupButton, newProfileButton } from './actions/setup-buttons.ts';
@@ -55,6 +61,8 @@ export function registerListeners(app: App, context: BotContext): void {
   app.action<Button>(CARD_ACTIONS.enable, (args) => enableButton(args, context));
   app.action<Button>(CARD_ACTIONS.revokeKeys, (args) => revokeKeysButton(args, context));
   app.action<Button>(CARD_ACTIONS.delete, (args) => deleteButton(args, context));
+  app.action<Button>(CARD_ACTIONS.history, (args) => historyButton(args, context));
+  app.action<Button>(HISTORY_MORE_ACTION, (args) => historyMoreButton(args, context));
   app.action<Button>(PAGE_ACTIONS.previous, (args) => pageButton(args, context));
   app.action<Button>(PAGE_ACTIONS.next, (args) => pageButton(args, context));
   app.action<Button>(startsWith(PAGE_ACTIONS.open), (args) => openAccountButton(args, context));

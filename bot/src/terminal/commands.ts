@@ -62,6 +62,7 @@ import {
 import { formatClients, formatRegistrations, toClientsJson } from './format-registrations.ts';
 import { EXIT_FAILED, EXIT_REFUSED, UsageError } from './io.ts';
 import type { CliContext } from './run-cli.ts';
+import { STAFF_COMMANDS } from './staff-commands.ts';
 
 export type CommandSpec = {
   name: string;
@@ -501,6 +502,7 @@ export const COMMANDS: CommandSpec[] = [
     },
   },
   ...ACTIVATION_COMMANDS,
+  ...STAFF_COMMANDS,
 ];
 
 async function runList(

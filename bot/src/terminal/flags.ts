@@ -46,6 +46,10 @@ export const FLAGS = {
   'send-sms': {},
   progress: {},
   'import-id': { field: 'importId', value: '<id>' },
+  before: { field: 'before', value: '<entry id>' },
+  team: { field: 'teamId', value: '<slack team id>' },
+  digest: { field: 'digestTime', value: 'HH:MM|off' },
+  'time-zone': { field: 'timeZone', value: '<zone, e.g. Europe/Rome>' },
 } as const satisfies Record<string, FlagDefinition>;
 
 export type FlagName = keyof typeof FLAGS;

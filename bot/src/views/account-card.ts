@@ -26,6 +26,7 @@ export const CARD_ACTIONS = {
   enable: 'account_enable',
   revokeKeys: 'account_revoke_keys',
   delete: 'account_delete',
+  history: 'account_history',
 } as const;
 export type CardAction = keyof typeof CARD_ACTIONS;
 
@@ -178,6 +179,7 @@ function cardButtons(account: AccountView, options: AccountCardOptions): Actions
         'Delete',
       ),
     }),
+    button('history', 'History'),
   );
   return { type: 'actions', block_id: 'account_actions', elements };
 }

@@ -17,7 +17,8 @@ export const SIP_USAGE = {
   activate: '/sip activate <account>',
   groups: '/sip groups [new]',
   profiles: '/sip profiles [new | edit <profile>]',
-  role: '/sip role @user admin|support|manager|none  ·  /sip role list',
+  role: '/sip role @user admin|support|manager|none [group,group]  ·  /sip role list',
+  history: '/sip history <account> | --group <group> | --profile <profile>',
   help: '/sip help',
 } as const;
 export type SubcommandName = keyof typeof SIP_USAGE;
@@ -38,7 +39,8 @@ const WHAT: Record<SubcommandName, string> = {
   activate: 'send the activation SMS',
   groups: 'the groups (admins: new group)',
   profiles: 'the provisioning profiles (admins: new, edit)',
-  role: 'who may do what (admins)',
+  role: 'who may do what, in every group or in the groups named (admins)',
+  history: 'who changed what and when, newest first',
   help: 'this help',
 };
 

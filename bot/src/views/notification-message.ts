@@ -21,8 +21,24 @@ export const notificationPayloadSchema = z.object({
     .optional(),
   /** The group of a group-wide event. */
   group: z.string().optional(),
-  /** How many accounts a batch import brought in. */
+  /** How many accounts a batch import brought in (or got an activation SMS). */
   accounts: z.number().optional(),
+  /** The batch import of a group-wide event. */
+  importId: z.string().optional(),
+  /** A group's daily digest (queue-group-digests.ts). */
+  digest: z
+    .looseObject({
+      date: z.string(),
+      total: z.number(),
+      enabled: z.number(),
+      disabled: z.number(),
+      byStatus: z.record(z.string(), z.number()),
+      stuckTotal: z.number(),
+      stuck: z.array(z.object({ username: z.string(), status: z.string(), hours: z.number() })),
+      stuckAfterHours: z.number(),
+      failedSms: z.number(),
+    })
+    .optional(),
   before: z.looseObject({}).nullable().optional(),
   isPasswordChanged: z.boolean().optional(),
   /** Delivery failures (`sms.failed`): the provider's error code and text. */
@@ -125,6 +141,33 @@ const RENDERERS: Record<string, (p: NotificationPayload, a: Account) => Rendered
     emoji: ':inbox_tray:',
     headline: `${p.accounts ?? 'New'} account${p.accounts === 1 ? '' : 's'} imported into group *${escapeMrkdwn(p.group ?? 'unknown')}*`,
   }),
+  'group.digest': (p) => {
+    const d = p.digest;
+    if (!d)
+      return {
+        emoji: ':calendar:',
+        headline: `Daily digest of group *${escapeMrkdwn(p.group ?? 'unknown')}*`,
+      };
+    const statuses = Object.entries(d.byStatus)
+      .filter(([, n]) => n > 0)
+      .map(([status, n]) => `${statusLabel(status)}: ${n}`);
+    const stuck = d.stuck.map(
+      (s) => `${escapeMrkdwn(s.username)} (${statusLabel(s.status)}, ${s.hours} h)`,
+    );
+    return {
+      emoji: ':calendar:',
+      headline: `Daily digest of group *${escapeMrkdwn(p.group ?? 'unknown')}*, ${d.date}`,
+      details: [
+        `*${d.total}* account${d.total === 1 ? '' : 's'} (${d.enabled} enabled, ${d.disabled} disabled)${statuses.length > 0 ? `: ${statuses.join(' · ')}` : ''}`,
+        `Activations stuck over ${d.stuckAfterHours} h: *${d.stuckTotal}*${stuck.length > 0 ? ` — ${stuck.join(', ')}${d.stuckTotal > stuck.length ? ', …' : ''}` : ''}`,
+        `Failed SMS in the last 24 h: *${d.failedSms}*`,
+      ].join('\n'),
+    };
+  },
+  'sms.queued_by_import': (p) => ({
+    emoji: ':incoming_envelope:',
+    headline: `${p.accounts ?? 'Some'} activation SMS queued by ${mentionActor(p.actor)} for import ${escapeMrkdwn(p.importId ?? 'unknown')}`,
+  }),
   'sms.failed': (p, a) => ({
     emoji: ':warning:',
     headline: `SMS to ${escapeMrkdwn(p.to ?? a.number ?? 'the account')} for ${accountLabel(a)} was not delivered`,
@@ -219,6 +262,12 @@ function statusLabel(status: string | undefined): string {
 }
 
 /** Who did it, readable without pinging anyone: `slack:T1/U1`, `terminal:alice`, `system:…`. */
+/** A Slack user as a mention (`@x` in the channel); anyone else as describeActor says. */
+function mentionActor(actor: string): string {
+  const user = /^slack:[^/]+\/([UW][A-Z0-9]+)$/.exec(actor)?.[1];
+  return user ? `<@${user}>` : describeActor(actor);
+}
+
 function describeActor(actor: string): string {
   const [kind, ...rest] = actor.split(':');
   const who = rest.join(':');

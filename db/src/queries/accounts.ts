@@ -1,4 +1,4 @@
-import { and, asc, count, eq, ilike, inArray, or, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, ilike, inArray, or, type SQL, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Database } from '../client.ts';
 import { accounts, groups, provisioningProfiles, virtualNumbers } from '../schema/index.ts';
@@ -17,6 +17,8 @@ export type AccountRecord = {
 
 export type AccountFilters = {
   groupId?: string | undefined;
+  /** The groups the person asking sees; null or absent: every group. */
+  groupIds?: readonly string[] | null | undefined;
   status?: AccountRow['status'] | undefined;
   enabled?: boolean | undefined;
   /** Matches a username, or either number, containing the text. */
@@ -77,9 +79,18 @@ export async function findAccountsByIds(db: Database, ids: string[]): Promise<Ac
   return rows.map(toRecord);
 }
 
+/** `column` is one of these group ids; none given matches nothing (a role whose groups are gone). */
+export function inGroups(
+  column: typeof accounts.groupId | typeof groups.id,
+  ids: readonly string[],
+): SQL {
+  return ids.length === 0 ? sql`false` : inArray(column, [...ids]);
+}
+
 function filterConditions(filters: AccountFilters): SQL | undefined {
   const conditions: SQL[] = [];
   if (filters.groupId) conditions.push(eq(accounts.groupId, filters.groupId));
+  if (filters.groupIds) conditions.push(inGroups(accounts.groupId, filters.groupIds));
   if (filters.status) conditions.push(eq(accounts.status, filters.status));
   if (filters.enabled !== undefined) conditions.push(eq(accounts.enabled, filters.enabled));
   if (filters.text) {

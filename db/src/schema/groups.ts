@@ -9,5 +9,9 @@ export const groups = pgTable('groups', {
   }),
   /** Slack channel id for status notifications; null means the configured default channel. */
   slackChannel: text('slack_channel'),
+  /** Local time (`08:30`) of the daily digest in the group's channel; null: no digest. */
+  digestTime: text('digest_time'),
+  /** IANA time zone the digest time is read in. */
+  digestTimeZone: text('digest_time_zone').notNull().default('UTC'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });

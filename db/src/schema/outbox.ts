@@ -20,6 +20,8 @@ export const outbox = pgTable(
     lastError: text('last_error'),
     /** The provider's id for what was sent (Slack ts, Twilio message SID). */
     externalId: text('external_id'),
+    /** A message that must be queued once only (a group's digest of one day): a second insert does nothing. */
+    onceKey: text('once_key').unique(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     doneAt: timestamp('done_at', { withTimezone: true }),
   },

@@ -1,4 +1,4 @@
-import { pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 export const ROLES = ['admin', 'support', 'manager'] as const;
 
@@ -8,6 +8,8 @@ export const slackRoles = pgTable(
     teamId: text('team_id').notNull(),
     userId: text('user_id').notNull(),
     role: text('role', { enum: ROLES }).notNull(),
+    /** The groups the role is given for; null means every group (admins always have null). */
+    groupIds: uuid('group_ids').array(),
     grantedBy: text('granted_by').notNull(),
     grantedAt: timestamp('granted_at', { withTimezone: true }).notNull(),
   },

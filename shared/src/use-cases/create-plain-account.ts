@@ -1,5 +1,6 @@
 import type { PlainAccountInput } from '../account-schemas.ts';
 import type { AccountView } from '../account-view.ts';
+import { type GroupScope, requireGroupInScope } from '../authorize.ts';
 import type { Actor, Deps } from '../deps.ts';
 import { insertAccount } from '../insert-account.ts';
 import { recordAccountChange } from '../record-change.ts';
@@ -10,9 +11,11 @@ export async function createPlainAccount(
   deps: Deps,
   actor: Actor,
   input: PlainAccountInput,
+  scope: GroupScope = null,
 ): Promise<AccountView> {
   return deps.db.transaction(async (tx) => {
     const group = await requireGroup(tx, input.group);
+    requireGroupInScope(scope, group.id, `group "${group.name}"`);
     const profile = input.profile ? await requireProfile(tx, input.profile) : null;
     const common = {
       username: input.username,

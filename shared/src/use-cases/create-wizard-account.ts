@@ -4,6 +4,7 @@ import {
   type WizardAccountInput,
 } from '../account-schemas.ts';
 import type { AccountView } from '../account-view.ts';
+import { type GroupScope, requireGroupInScope } from '../authorize.ts';
 import { generatePassword } from '../credentials.ts';
 import type { Actor, Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
@@ -19,9 +20,11 @@ export async function createWizardAccount(
   deps: Deps,
   actor: Actor,
   input: WizardAccountInput,
+  scope: GroupScope = null,
 ): Promise<AccountView> {
   return deps.db.transaction(async (tx) => {
     const group = await requireGroup(tx, input.group);
+    requireGroupInScope(scope, group.id, `group "${group.name}"`);
     const profile = input.profile ? await requireProfile(tx, input.profile) : null;
     if (!profile && !group.profileId) {
       throw new AppError(

@@ -1,6 +1,7 @@
 import { type AccountChanges, PGSM_ONLY_FIELDS, SNOM_ONLY_FIELDS } from '../account-schemas.ts';
 import type { AccountView } from '../account-view.ts';
 import { toAccountView } from '../account-view.ts';
+import { type GroupScope, requireGroupInScope } from '../authorize.ts';
 import { computeSipHa1, encryptSecret } from '../credentials.ts';
 import type { Actor, Deps } from '../deps.ts';
 import { AppError, assertNoIssues } from '../errors.ts';
@@ -19,9 +20,11 @@ export async function editAccount(
   actor: Actor,
   name: string,
   changes: AccountChanges,
+  scope: GroupScope = null,
 ): Promise<EditAccountResult> {
   return deps.db.transaction(async (tx) => {
     const record = await requireAccountForUpdate(tx, name);
+    requireGroupInScope(scope, record.group.id, `account "${name}"`, 'account');
     const { account } = record;
     const foreign = account.type === 'pgsm' ? SNOM_ONLY_FIELDS : PGSM_ONLY_FIELDS;
     const issues: { field: string; message: string }[] = foreign
@@ -39,7 +42,11 @@ export async function editAccount(
     assertNoIssues('VALIDATION', issues);
 
     const set: Parameters<typeof updateAccount>[3]['set'] = {};
-    if (changes.group !== undefined) set.groupId = (await requireGroup(tx, changes.group)).id;
+    if (changes.group !== undefined) {
+      const group = await requireGroup(tx, changes.group);
+      requireGroupInScope(scope, group.id, `group "${group.name}"`);
+      set.groupId = group.id;
+    }
     if (changes.profile !== undefined)
       set.profileId =
         changes.profile === null ? null : (await requireProfile(tx, changes.profile)).id;

@@ -1,4 +1,5 @@
 import type { Database } from '@sipops/db/client';
+import { findGroupsByIds, findGroupsByNames } from '@sipops/db/queries';
 import { slackRoles } from '@sipops/db/schema';
 import { and, eq, ne } from 'drizzle-orm';
 import type { Actor, Deps } from '../deps.ts';
@@ -10,12 +11,20 @@ export type RoleView = {
   teamId: string;
   userId: string;
   role: Role;
+  /** The groups the role is given for, by name; null: every group. */
+  groups: string[] | null;
   /** `configuration` for the admins of SIPOPS_ADMINS; else who granted it. */
   grantedBy: string;
   grantedAt: string | null;
 };
 
-export type RoleChange = { before: Role | null; after: Role | null; isChanged: boolean };
+export type RoleChange = {
+  before: Role | null;
+  after: Role | null;
+  /** The groups of the role after the change, by name; null: every group. */
+  groups: string[] | null;
+  isChanged: boolean;
+};
 
 /** Gives a Slack user a role in a team, replacing the one they had. */
 export async function grantRole(
@@ -24,21 +33,67 @@ export async function grantRole(
   input: GrantRoleInput,
 ): Promise<RoleChange> {
   refuseConfiguredAdmin(deps, input);
+  if (input.role === 'admin' && input.groups)
+    throw new AppError('NOT_ALLOWED', 'admins see every group: give admin without groups', {
+      field: 'groups',
+    });
   return deps.db.transaction(async (tx) => {
-    const before = await lockRole(tx, input);
-    if (before === input.role) return { before, after: before, isChanged: false };
-    if (before === 'admin') await refuseLastAdmin(deps, tx, input);
+    const scope = input.groups ? await requireGroupIds(tx, input.groups) : null;
+    const groups = scope ? scope.map((g) => g.name) : null;
+    const groupIds = scope ? scope.map((g) => g.id).sort() : null;
+    const before = await lockRoleRow(tx, input);
+    const isSame =
+      before?.role === input.role &&
+      JSON.stringify([...(before.groupIds ?? [])].sort()) === JSON.stringify(groupIds ?? []) &&
+      (before.groupIds === null) === (groupIds === null);
+    if (isSame) return { before: input.role, after: input.role, groups, isChanged: false };
+    if (before?.role === 'admin') await refuseLastAdmin(deps, tx, input);
     const now = deps.clock.now();
+    const { groups: _names, ...who } = input;
     await tx
       .insert(slackRoles)
-      .values({ ...input, grantedBy: actor, grantedAt: now })
+      .values({ ...who, groupIds, grantedBy: actor, grantedAt: now })
       .onConflictDoUpdate({
         target: [slackRoles.teamId, slackRoles.userId],
-        set: { role: input.role, grantedBy: actor, grantedAt: now },
+        set: { role: input.role, groupIds, grantedBy: actor, grantedAt: now },
       });
-    await recordRoleAudit(tx, 'role.granted', actor, now, input, before, input.role);
-    return { before, after: input.role, isChanged: true };
+    await recordRoleAudit(tx, 'role.granted', actor, now, input, before?.role ?? null, input.role, {
+      before: before?.groupNames ?? null,
+      after: groups,
+    });
+    return { before: before?.role ?? null, after: input.role, groups, isChanged: true };
   });
+}
+
+/** Groups named for a role, every name checked: one that is no group is refused by name. */
+async function requireGroupIds(
+  tx: Database,
+  names: readonly string[],
+): Promise<{ id: string; name: string }[]> {
+  const found = await findGroupsByNames(tx, names);
+  const missing = names.filter((name) => !found.some((g) => g.name === name));
+  if (missing.length > 0)
+    throw new AppError('NOT_FOUND', `no group named ${missing.map((n) => `"${n}"`).join(', ')}`, {
+      field: 'groups',
+    });
+  return found;
+}
+
+/** The user's current role and groups, its row locked so that two changes queue up. */
+async function lockRoleRow(
+  tx: Database,
+  who: SlackUser,
+): Promise<{ role: Role; groupIds: string[] | null; groupNames: string[] | null } | null> {
+  const [row] = await tx
+    .select({ role: slackRoles.role, groupIds: slackRoles.groupIds })
+    .from(slackRoles)
+    .where(and(eq(slackRoles.teamId, who.teamId), eq(slackRoles.userId, who.userId)))
+    .for('update');
+  if (!row) return null;
+  const groupNames = row.groupIds
+    ? (await findGroupsByIds(tx, row.groupIds)).map((g) => g.name)
+    : null;
+  return { ...row, groupNames };
 }
 
 /** Changing a configured admin in the database would do nothing: say where it is set instead. */
@@ -97,6 +152,7 @@ export async function recordRoleAudit(
   who: SlackUser,
   before: Role | null,
   after: Role | null,
+  groups: { before: string[] | null; after: string[] | null } = { before: null, after: null },
 ): Promise<void> {
   await recordAudit(tx, {
     action,
@@ -105,7 +161,13 @@ export async function recordRoleAudit(
     subjectType: 'role',
     subjectId: `${who.teamId}/${who.userId}`,
     subjectName: who.userId,
-    before: before === null ? null : { teamId: who.teamId, userId: who.userId, role: before },
-    after: after === null ? null : { teamId: who.teamId, userId: who.userId, role: after },
+    before:
+      before === null
+        ? null
+        : { teamId: who.teamId, userId: who.userId, role: before, groups: groups.before },
+    after:
+      after === null
+        ? null
+        : { teamId: who.teamId, userId: who.userId, role: after, groups: groups.after },
   });
 }

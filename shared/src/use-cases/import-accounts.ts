@@ -11,6 +11,7 @@ import {
 import { and, eq, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { type AccountView, toAccountView } from '../account-view.ts';
+import { type GroupScope, isGroupInScope } from '../authorize.ts';
 import { insertJsonRows } from '../batch/bulk-sql.ts';
 import {
   BatchChecker,
@@ -71,6 +72,8 @@ export type ImportAccountsOptions = {
   onProgress?: ProgressListener | undefined;
   /** Undefined while no SMS sender is wired: an import asking for SMS is then refused. */
   queueActivationSms?: QueueActivationSms | undefined;
+  /** The groups the person importing may change; a row of another group refuses the import. */
+  scope?: GroupScope | undefined;
 };
 
 export type ImportAccountsResult =
@@ -163,6 +166,15 @@ export async function importAccounts(
       await writer.finish();
       const summary = checker.summarise();
       if (summary.errorCount > 0) throw new RefusedBatch(summary);
+      const foreign = [...writer.groups.values()].filter(
+        (g) => !isGroupInScope(options.scope ?? null, g.groupId),
+      );
+      if (foreign.length > 0)
+        throw new AppError(
+          'FORBIDDEN',
+          `the file has accounts of ${foreign.map((g) => `"${g.group}"`).join(', ')}, not one of your groups; nothing was imported`,
+          { field: 'group' },
+        );
       await recordAccountsImported(tx, {
         actor,
         at: now,

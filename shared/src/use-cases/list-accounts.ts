@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ACCOUNT_STATUSES } from '../account-lifecycle.ts';
 import { nameSchema, switchSchema } from '../account-schemas.ts';
 import { type AccountView, toAccountView } from '../account-view.ts';
+import { type GroupScope, requireGroupInScope } from '../authorize.ts';
 import type { Deps } from '../deps.ts';
 import { requireGroup } from '../resolve.ts';
 
@@ -27,11 +28,19 @@ export type AccountPage = { accounts: AccountView[]; total: number; offset: numb
 export async function listAccounts(
   deps: Pick<Deps, 'db'>,
   input: ListAccountsInput,
+  scope: GroupScope = null,
 ): Promise<AccountPage> {
   const group = input.group ? await requireGroup(deps.db, input.group) : undefined;
+  if (group) requireGroupInScope(scope, group.id, `group "${group.name}"`);
   const { records, total } = await listAccountRecords(
     deps.db,
-    { groupId: group?.id, status: input.status, enabled: input.enabled, text: input.text },
+    {
+      groupId: group?.id,
+      groupIds: scope,
+      status: input.status,
+      enabled: input.enabled,
+      text: input.text,
+    },
     { limit: input.limit, offset: input.offset },
   );
   return { accounts: records.map(toAccountView), total, offset: input.offset, limit: input.limit };

@@ -1,3 +1,4 @@
+import { findGroupsByIds } from '@sipops/db/queries';
 import { slackRoles } from '@sipops/db/schema';
 import { asc, eq } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
@@ -18,15 +19,19 @@ export async function listRoles(
     teamId: input.teamId,
     userId,
     role: 'admin',
+    groups: null,
     grantedBy: 'configuration',
     grantedAt: null,
   }));
+  const ids = [...new Set(rows.flatMap((row) => row.groupIds ?? []))];
+  const names = new Map((await findGroupsByIds(deps.db, ids)).map((g) => [g.id, g.name]));
   const granted: RoleView[] = rows
     .filter((row) => !deps.configuredAdmins.includes(row.userId))
     .map((row) => ({
       teamId: row.teamId,
       userId: row.userId,
       role: row.role,
+      groups: row.groupIds ? row.groupIds.map((id) => names.get(id) ?? id).sort() : null,
       grantedBy: row.grantedBy,
       grantedAt: row.grantedAt.toISOString(),
     }))

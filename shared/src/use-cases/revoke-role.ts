@@ -19,12 +19,12 @@ export async function revokeRole(
   refuseConfiguredAdmin(deps, input);
   return deps.db.transaction(async (tx) => {
     const before = await lockRole(tx, input);
-    if (before === null) return { before, after: null, isChanged: false };
+    if (before === null) return { before, after: null, groups: null, isChanged: false };
     if (before === 'admin') await refuseLastAdmin(deps, tx, input);
     await tx
       .delete(slackRoles)
       .where(and(eq(slackRoles.teamId, input.teamId), eq(slackRoles.userId, input.userId)));
     await recordRoleAudit(tx, 'role.revoked', actor, deps.clock.now(), input, before, null);
-    return { before, after: null, isChanged: true };
+    return { before, after: null, groups: null, isChanged: true };
   });
 }

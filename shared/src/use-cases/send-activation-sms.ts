@@ -19,6 +19,7 @@ import { encryptSecret } from '../credentials.ts';
 import type { ActivationDeps, Actor } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { parseMobileNumber } from '../phone-number.ts';
+import { recordActivationSmsQueued, type SmsQueuedGroup } from '../record-changes-bulk.ts';
 import { requireAccountForUpdate } from '../resolve.ts';
 import { revokeLiveLinks, updateAccounts } from '../update-account.ts';
 import type { QueueActivationSms } from './import-accounts.ts';
@@ -68,6 +69,7 @@ const ACCOUNTS_PER_STATEMENT = 1000;
  */
 export function createActivationSmsQueue(deps: ActivationDeps, actor: Actor): QueueActivationSms {
   return async (tx, accountIds, importId) => {
+    const byGroup = new Map<string, SmsQueuedGroup>();
     for (let start = 0; start < accountIds.length; start += ACCOUNTS_PER_STATEMENT) {
       const ids = accountIds.slice(start, start + ACCOUNTS_PER_STATEMENT);
       const byId = new Map((await findAccountsByIds(tx, ids)).map((r) => [r.account.id, r]));
@@ -77,7 +79,18 @@ export function createActivationSmsQueue(deps: ActivationDeps, actor: Actor): Qu
         return record;
       });
       await issueActivationSms(deps, tx, actor, records, 'installation', importId);
+      for (const { group } of records) {
+        const counted = byGroup.get(group.id) ?? { groupId: group.id, group: group.name, sms: 0 };
+        counted.sms += 1;
+        byGroup.set(group.id, counted);
+      }
     }
+    await recordActivationSmsQueued(tx, {
+      actor,
+      at: deps.clock.now(),
+      importId,
+      groups: [...byGroup.values()],
+    });
   };
 }
 
@@ -195,7 +208,8 @@ async function issueActivationSms(
       record: plan.record,
       set: { status: plan.status, statusChangedAt: now },
     })),
-    { event: 'account.status_changed', actor },
+    // A batch's SMS notify once per group, after the loop of createActivationSmsQueue.
+    { event: 'account.status_changed', actor, isNotified: importId === undefined },
   );
   return views.map((account) => ({ account, expiresAt: expiresAt.toISOString() }));
 }

@@ -2,11 +2,12 @@ import {
   countAccountsByGroup,
   findUsernames,
   listAccountsInStatusSince,
+  listFailedDeliveries,
   listRecentAuditEntries,
 } from '@sipops/db/queries';
 import { ACCOUNT_STATUSES, type AccountStatus } from '../account-lifecycle.ts';
+import type { GroupScope } from '../authorize.ts';
 import type { Deps } from '../deps.ts';
-import { listFailedMessages } from '../outbox/outbox-worker.ts';
 
 /** The steps of the automatic activation where an account waits on its user. */
 export const ACTIVATION_STEPS = [
@@ -57,11 +58,13 @@ export type SummarizeAccountsOptions = {
   stuckLimit?: number;
   recentLimit?: number;
   failedLimit?: number;
+  /** The groups of the person looking; absent or null: every group. */
+  scope?: GroupScope;
 };
 
 /**
  * What the App Home shows: accounts by status per group, activations that are stuck, the last
- * changes and the deliveries that failed. Every group is included (no per-manager filter yet).
+ * changes and the deliveries that failed, of the person's groups only (admins: every group).
  */
 export async function summarizeAccounts(
   deps: Pick<Deps, 'db' | 'clock'>,
@@ -69,16 +72,26 @@ export async function summarizeAccounts(
 ): Promise<AccountsSummary> {
   const now = deps.clock.now();
   const stuckAfterMs = options.stuckAfterMs ?? STUCK_AFTER_MS;
+  const scope = options.scope ?? null;
   const [counts, stuck, recent, failed] = await Promise.all([
-    countAccountsByGroup(deps.db),
+    countAccountsByGroup(deps.db, scope),
     listAccountsInStatusSince(
       deps.db,
       [...ACTIVATION_STEPS],
       new Date(now.getTime() - stuckAfterMs),
       options.stuckLimit ?? 20,
+      scope,
     ),
-    listRecentAuditEntries(deps.db, options.recentLimit ?? 10),
-    listFailedMessages(deps.db, ['notify', 'sms'], options.failedLimit ?? 10),
+    listRecentAuditEntries(deps.db, options.recentLimit ?? 10, scope),
+    listFailedDeliveries(deps.db, {
+      kinds: ['notify', 'sms'],
+      limit: options.failedLimit ?? 10,
+      scope,
+    }).then((rows) =>
+      rows.filter(
+        (row): row is typeof row & { kind: 'notify' | 'sms' } => row.kind !== 'registrar',
+      ),
+    ),
   ]);
 
   const totals = emptyCounts();

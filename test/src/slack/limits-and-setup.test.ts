@@ -130,6 +130,7 @@ describe('Slack views stay within Block Kit limits', () => {
           teamId: 'T0FAKE',
           userId: `U${String(i).padStart(8, '0')}`,
           role: 'support' as const,
+          groups: i % 2 === 0 ? null : ['acme', 'north'],
           grantedBy: 'slack:T0FAKE/UADMIN001',
           grantedAt: '2025-03-01T09:00:00.000Z',
         })),

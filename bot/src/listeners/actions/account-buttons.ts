@@ -24,8 +24,8 @@ export async function editButton(args: ButtonArgs, context: BotContext): Promise
   try {
     const value = decodeCardValue(args.action.value);
     if (!value) throw NOT_A_CARD;
-    await authorizeUser(context, interaction.who, 'account.edit');
-    await openEditAccountForm(interaction, value.account, true);
+    const access = await authorizeUser(context, interaction.who, 'account.edit');
+    await openEditAccountForm(interaction, value.account, true, access.groupIds);
   } catch (error) {
     await replyFailure(interaction, error);
   }
@@ -47,12 +47,15 @@ async function actOnCard(
   try {
     const value = decodeCardValue(args.action.value);
     if (!value) throw NOT_A_CARD;
-    await authorizeUser(context, interaction.who, action);
+    const access = await authorizeUser(context, interaction.who, action);
     await context.accountQueue.run(value.account, async () => {
-      const current = await showAccount(context.deps, value.account).catch((error: unknown) => {
-        if (isAppError(error) && error.code === 'NOT_FOUND') return undefined;
-        throw error;
-      });
+      // Outside the person's groups the card is refused here, before anything acts.
+      const current = await showAccount(context.deps, value.account, access.groupIds).catch(
+        (error: unknown) => {
+          if (isAppError(error) && error.code === 'NOT_FOUND') return undefined;
+          throw error;
+        },
+      );
       if (!current) {
         await reply(interaction, {
           text: `Account ${value.account} does not exist any more; nothing was done.`,

@@ -23,15 +23,18 @@ export async function accountTypeChanged(args: RadioArgs, context: BotContext): 
   if (!view) return;
   const type: AccountType = args.action.selected_option?.value === 'snom' ? 'snom' : 'pgsm';
   try {
-    await authorizeUser(context, userOfPayload(body), 'account.create');
-    const choices = await loadChoices({
-      context,
-      who: userOfPayload(body),
-      client,
-      triggerId: undefined,
-      responseUrl: undefined,
-      respond: undefined,
-    });
+    const access = await authorizeUser(context, userOfPayload(body), 'account.create');
+    const choices = await loadChoices(
+      {
+        context,
+        who: userOfPayload(body),
+        client,
+        triggerId: undefined,
+        responseUrl: undefined,
+        respond: undefined,
+      },
+      access.groupIds,
+    );
     await client.views.update({
       view_id: view.id,
       hash: view.hash,

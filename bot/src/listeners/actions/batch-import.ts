@@ -18,13 +18,18 @@ export async function batchImportButton(args: ButtonArgs, context: BotContext): 
   await args.ack();
   const interaction = interactionOfButton(args, context);
   try {
-    await authorizeUser(context, interaction.who, 'account.batch');
+    const access = await authorizeUser(context, interaction.who, 'account.batch');
     const button = importButtonSchema.parse(JSON.parse(args.action.value ?? ''));
     const channel = args.body.container?.channel_id ?? args.body.channel?.id;
     const ts = args.body.container?.message_ts ?? args.body.message?.ts;
     if (!channel || !ts) throw new Error('the Import button came without its message');
     const status = new StatusMessage(args.client, context, channel, ts);
-    await importBatch({ client: args.client, context, who: interaction.who }, status, button);
+    await importBatch(
+      { client: args.client, context, who: interaction.who },
+      status,
+      button,
+      access.groupIds,
+    );
   } catch (error) {
     // Refused before anything started: the preview stays, the user alone reads why.
     await replyFailure(interaction, error);

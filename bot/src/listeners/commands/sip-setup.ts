@@ -1,5 +1,5 @@
-import { isAllowed } from '@sipops/shared/authorize';
-import { grantRoleSchema, type Role, revokeRoleSchema } from '@sipops/shared/role-schemas';
+import { type Access, isAllowed } from '@sipops/shared/authorize';
+import { grantRoleSchema, revokeRoleSchema } from '@sipops/shared/role-schemas';
 import { grantRole } from '@sipops/shared/use-cases/grant-role';
 import { listGroups } from '@sipops/shared/use-cases/list-groups';
 import { listProfiles } from '@sipops/shared/use-cases/list-profiles';
@@ -24,12 +24,12 @@ export function groupsAction(args: string[]) {
 export async function runGroups(
   interaction: Interaction,
   args: string[],
-  role: Role,
+  access: Access,
 ): Promise<void> {
   const [first, ...rest] = args;
   if (first === undefined) {
-    const groups = await listGroups(interaction.context.deps);
-    await reply(interaction, buildGroupList(groups, isAllowed(role, 'group.create')));
+    const groups = await listGroups(interaction.context.deps, access.groupIds);
+    await reply(interaction, buildGroupList(groups, isAllowed(access.role, 'group.create')));
     return;
   }
   if (!NEW_WORDS.has(first.toLowerCase()) || rest.length > 0)
@@ -46,12 +46,12 @@ export function profilesAction(args: string[]) {
 export async function runProfiles(
   interaction: Interaction,
   args: string[],
-  role: Role,
+  access: Access,
 ): Promise<void> {
   const [first, ...rest] = args;
   if (first === undefined) {
     const profiles = await listProfiles(interaction.context.deps);
-    await reply(interaction, buildProfileList(profiles, isAllowed(role, 'profile.edit')));
+    await reply(interaction, buildProfileList(profiles, isAllowed(access.role, 'profile.edit')));
     return;
   }
   if (NEW_WORDS.has(first.toLowerCase()) && rest.length === 0) {
@@ -80,7 +80,7 @@ export async function runRole(interaction: Interaction, args: string[]): Promise
     await reply(interaction, buildRoleList(await listRoles(deps, { teamId: who.teamId })));
     return;
   }
-  const [person = '', role, ...rest] = args;
+  const [person = '', role, groupList, ...rest] = args;
   const userId = parseUserMention(person);
   if (!userId) {
     throw new CommandUsageError(
@@ -89,7 +89,19 @@ export async function runRole(interaction: Interaction, args: string[]): Promise
     );
   }
   if (role === undefined || rest.length > 0)
-    throw new CommandUsageError('say which role: admin, support, manager or none', usageOf('role'));
+    throw new CommandUsageError(
+      'say which role (admin, support, manager or none), then the groups it is for, if not all (`acme,north`)',
+      usageOf('role'),
+    );
+  const groups = groupList
+    ?.split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+  if (role.toLowerCase() === 'none' && groupList !== undefined)
+    throw new CommandUsageError(
+      '`none` takes away the whole role: name no groups',
+      usageOf('role'),
+    );
   const target = { teamId: who.teamId, userId };
   const change =
     role.toLowerCase() === 'none'
@@ -97,7 +109,11 @@ export async function runRole(interaction: Interaction, args: string[]): Promise
       : await grantRole(
           deps,
           actorOf(who),
-          parseInput(grantRoleSchema, { ...target, role: role.toLowerCase() }),
+          parseInput(grantRoleSchema, {
+            ...target,
+            role: role.toLowerCase(),
+            ...(groups ? { groups } : {}),
+          }),
         );
   await reply(interaction, buildRoleChange(userId, change));
 }

@@ -1,6 +1,5 @@
 import type { AccountType } from '@sipops/shared/account-schemas';
-import type { Action } from '@sipops/shared/authorize';
-import type { Role } from '@sipops/shared/role-schemas';
+import type { Access, Action } from '@sipops/shared/authorize';
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { authorizeUser, type BotContext } from '../../bot-context.ts';
 import { openCreateAccountForm, openEditAccountForm, openWizardForm } from '../../open-forms.ts';
@@ -8,7 +7,7 @@ import { isSubcommand, noArguments, oneArgument, tokenize } from '../../sip-line
 import { CommandUsageError } from '../../slack-errors.ts';
 import { type Interaction, reply, replyFailure } from '../../slack-io.ts';
 import { buildHelp, type SubcommandName, usageOf } from '../../views/help.ts';
-import { runClients, runFind, runList, runPrompt, runShow } from './sip-accounts.ts';
+import { runClients, runFind, runHistory, runList, runPrompt, runShow } from './sip-accounts.ts';
 import {
   groupsAction,
   profilesAction,
@@ -22,7 +21,7 @@ import {
 type Subcommand = {
   /** What the user must be allowed to do; some subcommands do more with more arguments. */
   action: (args: string[]) => Action;
-  run: (interaction: Interaction, args: string[], role: Role) => Promise<void>;
+  run: (interaction: Interaction, args: string[], access: Access) => Promise<void>;
 };
 
 const ACCOUNT_TYPES = new Set<AccountType>(['pgsm', 'snom']);
@@ -31,24 +30,29 @@ const ACCOUNT_TYPES = new Set<AccountType>(['pgsm', 'snom']);
 export const SUBCOMMANDS: Record<SubcommandName, Subcommand> = {
   create: {
     action: () => 'account.create',
-    run: async (interaction, args) => {
+    run: async (interaction, args, access) => {
       const [type = 'pgsm', ...rest] = args.map((arg) => arg.toLowerCase());
       if (!ACCOUNT_TYPES.has(type as AccountType) || rest.length > 0)
         throw new CommandUsageError(`\`${args.join(' ')}\` is not pgsm or snom`, usageOf('create'));
-      await openCreateAccountForm(interaction, type as AccountType);
+      await openCreateAccountForm(interaction, type as AccountType, access.groupIds);
     },
   },
   wizard: {
     action: () => 'account.create',
-    run: async (interaction, args) => {
+    run: async (interaction, args, access) => {
       noArguments('wizard', args);
-      await openWizardForm(interaction);
+      await openWizardForm(interaction, access.groupIds);
     },
   },
   edit: {
     action: () => 'account.edit',
-    run: (interaction, args) =>
-      openEditAccountForm(interaction, oneArgument('edit', args, 'account'), false),
+    run: (interaction, args, access) =>
+      openEditAccountForm(
+        interaction,
+        oneArgument('edit', args, 'account'),
+        false,
+        access.groupIds,
+      ),
   },
   show: { action: () => 'account.show', run: runShow },
   list: { action: () => 'account.list', run: runList },
@@ -57,27 +61,28 @@ export const SUBCOMMANDS: Record<SubcommandName, Subcommand> = {
   batch: { action: () => 'account.batch', run: runBatch },
   disable: {
     action: () => 'account.disable',
-    run: (interaction, args) => runPrompt(interaction, 'disable', args),
+    run: (interaction, args, access) => runPrompt(interaction, 'disable', args, access),
   },
   enable: {
     action: () => 'account.enable',
-    run: (interaction, args) => runPrompt(interaction, 'enable', args),
+    run: (interaction, args, access) => runPrompt(interaction, 'enable', args, access),
   },
   delete: {
     action: () => 'account.delete',
-    run: (interaction, args) => runPrompt(interaction, 'delete', args),
+    run: (interaction, args, access) => runPrompt(interaction, 'delete', args, access),
   },
   'revoke-keys': {
     action: () => 'account.revoke-keys',
-    run: (interaction, args) => runPrompt(interaction, 'revoke-keys', args),
+    run: (interaction, args, access) => runPrompt(interaction, 'revoke-keys', args, access),
   },
   activate: {
     action: () => 'account.activate',
-    run: (interaction, args) => runPrompt(interaction, 'activate', args),
+    run: (interaction, args, access) => runPrompt(interaction, 'activate', args, access),
   },
   groups: { action: groupsAction, run: runGroups },
   profiles: { action: profilesAction, run: runProfiles },
   role: { action: roleAction, run: runRole },
+  history: { action: () => 'history.show', run: runHistory },
   help: { action: () => 'help', run: (interaction) => reply(interaction, buildHelp()) },
 };
 
@@ -111,8 +116,8 @@ export async function sipCommand(
       return;
     }
     const subcommand = SUBCOMMANDS[name];
-    const role = await authorizeUser(context, who, subcommand.action(args));
-    await subcommand.run(interaction, args, role);
+    const access = await authorizeUser(context, who, subcommand.action(args));
+    await subcommand.run(interaction, args, access);
   } catch (error) {
     await replyFailure(interaction, error);
   }

@@ -8,7 +8,7 @@ import { buildAppHome, buildAppHomeFailure, buildAppHomeRefused } from '../../vi
 export type AppHomeOpenedArgs = SlackEventMiddlewareArgs<'app_home_opened'> & AllMiddlewareArgs;
 
 /**
- * Publishes the overview each time a user opens the Home tab. Managers and up see every group;
+ * Publishes the overview each time a user opens the Home tab. Managers and up see their groups (admins every group);
  * anyone else is told which role to ask for. A failure is shown on the Home itself.
  */
 export async function appHomeOpened(args: AppHomeOpenedArgs, context: BotContext): Promise<void> {
@@ -17,8 +17,8 @@ export async function appHomeOpened(args: AppHomeOpenedArgs, context: BotContext
   const who = { userId: event.user, teamId: args.context.teamId ?? body.team_id ?? '' };
   let view: ReturnType<typeof buildAppHome>;
   try {
-    await authorizeUser(context, who, 'account.list');
-    view = buildAppHome(await summarizeAccounts(context.deps));
+    const access = await authorizeUser(context, who, 'account.list');
+    view = buildAppHome(await summarizeAccounts(context.deps, { scope: access.groupIds }));
   } catch (error) {
     view =
       isAppError(error) && error.code === 'FORBIDDEN'

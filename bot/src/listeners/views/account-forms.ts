@@ -21,9 +21,9 @@ export function createAccountSubmitted(args: SubmissionArgs, context: BotContext
   return submitForm(args, context, {
     action: 'account.create',
     title: 'New account',
-    run: async ({ state, who }) => {
+    run: async ({ state, who, scope }) => {
       const input = parseInput(plainAccountSchema, readCreateAccountForm(state));
-      const account = await createPlainAccount(context.deps, actorOf(who), input);
+      const account = await createPlainAccount(context.deps, actorOf(who), input, scope);
       return buildAccountCard(
         account,
         cardFor(context)(`:white_check_mark: Created by <@${who.userId}>, enabled.`),
@@ -36,9 +36,9 @@ export function wizardSubmitted(args: SubmissionArgs, context: BotContext): Prom
   return submitForm(args, context, {
     action: 'account.create',
     title: 'New account (wizard)',
-    run: async ({ state, who }) => {
+    run: async ({ state, who, scope }) => {
       const input = parseInput(wizardAccountSchema, readWizardForm(state));
-      const account = await createWizardAccount(context.deps, actorOf(who), input);
+      const account = await createWizardAccount(context.deps, actorOf(who), input, scope);
       return buildAccountCard(
         account,
         cardFor(context)(
@@ -53,11 +53,17 @@ export function editAccountSubmitted(args: SubmissionArgs, context: BotContext):
   return submitForm(args, context, {
     action: 'account.edit',
     title: 'Edit account',
-    run: async ({ state, metadata, who }) => {
+    run: async ({ state, metadata, who, scope }) => {
       // The type's own fields are in the form: SNOM accounts have rules, PGSM accounts do not.
       const type = 'deny' in state ? 'snom' : 'pgsm';
       const changes = parseInput(accountChangesSchema, readEditAccountForm(state, type));
-      const result = await editAccount(context.deps, actorOf(who), metadata.subject ?? '', changes);
+      const result = await editAccount(
+        context.deps,
+        actorOf(who),
+        metadata.subject ?? '',
+        changes,
+        scope,
+      );
       return buildAccountCard(
         result.account,
         cardFor(context)(

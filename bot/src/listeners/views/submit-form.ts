@@ -1,4 +1,4 @@
-import type { Action } from '@sipops/shared/authorize';
+import type { Action, GroupScope } from '@sipops/shared/authorize';
 import { isAppError } from '@sipops/shared/errors';
 import type { SlackUser } from '@sipops/shared/role-schemas';
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
@@ -15,6 +15,8 @@ export type Submission = {
   state: FormState;
   metadata: ViewMetadata;
   who: SlackUser;
+  /** The groups the person may see and change (null: every group). */
+  scope: GroupScope;
 };
 
 /**
@@ -32,8 +34,13 @@ export async function submitForm(
   const target = resultTarget(view.private_metadata);
   let message: SlackMessage;
   try {
-    await authorizeUser(context, who, form.action);
-    message = await form.run({ state: view.state.values, metadata: target.metadata, who });
+    const access = await authorizeUser(context, who, form.action);
+    message = await form.run({
+      state: view.state.values,
+      metadata: target.metadata,
+      who,
+      scope: access.groupIds,
+    });
   } catch (error) {
     const blockIds = inputBlockIds(view);
     if (isAppError(error) && error.code !== 'FORBIDDEN') {
