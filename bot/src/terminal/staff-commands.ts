@@ -28,9 +28,9 @@ function formatValue(value: unknown): string {
   return String(value);
 }
 
-function formatChange(change: FieldChange): string {
+function formatChange(change: FieldChange, isCreated: boolean): string {
   const after = formatValue(change.after);
-  return change.before === null
+  return isCreated
     ? `    ${change.field}: ${after}`
     : `    ${change.field}: ${formatValue(change.before)} -> ${after}`;
 }
@@ -41,7 +41,7 @@ export function formatHistory(history: History): string {
   if (history.entries.length === 0) lines.push('  nothing recorded');
   for (const entry of history.entries) {
     lines.push(`  ${entry.at}  ${entry.action}  by ${entry.actor}  (#${entry.id})`);
-    lines.push(...entry.changes.map(formatChange));
+    lines.push(...entry.changes.map((change) => formatChange(change, entry.kind === 'created')));
   }
   if (history.next !== null) lines.push(`more: add --before ${history.next}`);
   return `${lines.join('\n')}\n`;

@@ -48,9 +48,9 @@ export function formatValue(value: unknown): string {
   return String(value);
 }
 
-function changeLine(change: FieldChange): string {
+function changeLine(change: FieldChange, isCreated: boolean): string {
   const after = escapeText(formatValue(change.after));
-  if (change.before === null) return `• ${change.field}: ${after}`;
+  if (isCreated) return `• ${change.field}: ${after}`;
   return `• ${change.field}: ${escapeText(formatValue(change.before))} → ${after}`;
 }
 
@@ -65,7 +65,7 @@ export function buildHistoryMessage(history: History): SlackMessage {
     const when = `<!date^${Math.floor(new Date(entry.at).getTime() / 1000)}^{date_short_pretty} {time}|${entry.at}>`;
     const lines = [
       `*${escapeText(entry.action)}* by ${describeActor(entry.actor)}, ${when}`,
-      ...entry.changes.map(changeLine),
+      ...entry.changes.map((change) => changeLine(change, entry.kind === 'created')),
     ];
     blocks.push(section(truncate(lines.join('\n'), LIMITS.sectionText)));
   }

@@ -36,6 +36,8 @@ export type HistoryEntry = {
   at: string;
   actor: string;
   action: string;
+  /** `created`: the changes are what it was made with; `deleted`: what it was is gone. */
+  kind: 'created' | 'changed' | 'deleted';
   changes: FieldChange[];
 };
 
@@ -48,7 +50,13 @@ export type History = {
 };
 
 /** Bookkeeping that changes with every write: not something a person changed. */
-const IGNORED_FIELDS = new Set(['id', 'updatedAt', 'createdAt', 'statusChangedAt']);
+const IGNORED_FIELDS = new Set([
+  'id',
+  'updatedAt',
+  'createdAt',
+  'statusChangedAt',
+  'isProfileInherited',
+]);
 /** Never shown, whatever the audit row holds: only that they changed. */
 const SECRET_FIELD = /password|secret|token|ha1|sealed/i;
 const SECRET_SHOWN = '(secret)';
@@ -95,6 +103,7 @@ function toEntry(row: AuditRow): HistoryEntry {
     at: row.at.toISOString(),
     actor: row.actor,
     action: row.action,
+    kind: row.before === null ? 'created' : row.after === null ? 'deleted' : 'changed',
     changes: diffAuditEntry(row.before, row.after),
   };
 }

@@ -1,20 +1,31 @@
 import type { AccountView } from '@sipops/shared/account-view';
+import { grantRole } from '@sipops/shared/use-cases/grant-role';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { snapshot, wizard } from '../accounts.ts';
-import { buttonPress, type SentView, slashCommand } from '../payloads.ts';
+import { buttonPress, type SentView, slashCommand, TEAM } from '../payloads.ts';
 import { readable, type SlackHarness, USERS } from '../slack-harness.ts';
 
 type Role = 'admin' | 'support' | 'manager';
 const RANK: Record<Role, number> = { manager: 1, support: 2, admin: 3 };
 
-/** Who asks, and the role they hold (the SPEC's roles; a stranger has none). */
-const PEOPLE: [string, string, Role | undefined][] = [
+/**
+ * Who asks, the role they hold (the SPEC's roles; a stranger has none) and the groups it is
+ * given for (none named: every group). The account asked about is in acme.
+ */
+const PEOPLE: [string, string, Role | undefined, string[]?][] = [
   ['an admin from SIPOPS_ADMINS', USERS.configuredAdmin, 'admin'],
   ['an admin', USERS.admin, 'admin'],
   ['support', USERS.support, 'support'],
   ['a manager', USERS.manager, 'manager'],
   ['a stranger', USERS.stranger, undefined],
+  ['support of acme', 'USCOPEDS2', 'support', ['acme']],
+  ['a manager of acme and beta', 'USCOPEDM2', 'manager', ['acme', 'beta']],
+  ['support of beta', 'USCOPEDS3', 'support', ['beta']],
+  ['a manager of beta', 'USCOPEDM3', 'manager', ['beta']],
 ];
+
+/** Subcommands about one account that a scope keeps to its groups (find only finds less). */
+const isAboutTheAccount = (text: string) => text.includes('{account}') && !text.startsWith('find');
 
 /** Every subcommand with the least role it needs (SPEC: manager reads, support changes, admin configures). */
 const SUBCOMMANDS: { text: string; needs: Role; opensModal?: boolean }[] = [
@@ -61,9 +72,17 @@ export function roleTests(harness: () => SlackHarness): void {
     beforeAll(async () => {
       h = harness();
       account = await wizard(h.deps);
+      for (const [, userId, role, groups] of PEOPLE)
+        if (role && groups)
+          await grantRole({ ...h.deps, configuredAdmins: [USERS.configuredAdmin] }, 'test:setup', {
+            teamId: TEAM,
+            userId,
+            role,
+            groups,
+          });
     });
 
-    describe.each(PEOPLE)('%s', (_who, userId, role) => {
+    describe.each(PEOPLE)('%s', (_who, userId, role, groups) => {
       it.each(SUBCOMMANDS)('/sip $text needs $needs', async ({ text, needs, opensModal }) => {
         const before = await snapshot(h.deps);
         const sent = await h.command(userId, text.replace('{account}', account.username));
@@ -71,7 +90,14 @@ export function roleTests(harness: () => SlackHarness): void {
         expect(sent.ms).toBeLessThan(3000);
         const read = readable(sent.replies);
         const isAllowed = role !== undefined && RANK[role] >= RANK[needs];
-        if (isAllowed) {
+        const isOutOfScope = groups !== undefined && !groups.includes('acme');
+        if (isAllowed && isOutOfScope && isAboutTheAccount(text)) {
+          // Their role would allow it, but the account is not in their groups.
+          expect(readable(opensModal ? sent.view : sent.replies)).toContain(
+            `account "${account.username}" is not in your groups`,
+          );
+          expect(await snapshot(h.deps)).toEqual(before);
+        } else if (isAllowed) {
           expect(read).not.toContain('You cannot do that');
           if (opensModal) expect(sent.calls.map((c) => c.method)).toContain('views.open');
           else expect(sent.replies.length).toBe(1);
@@ -95,6 +121,18 @@ export function roleTests(harness: () => SlackHarness): void {
         expect(readable(sent.replies)).toContain(refusalText('support', role));
         expect(sent.replies[0]?.replace_original).toBe(false);
         expect(sent.calls.map((c) => c.method)).toEqual(['response_url']);
+      }
+      expect(await snapshot(h.deps)).toEqual(before);
+    });
+
+    it('refuses every card button, and History, of another group to support of beta', async () => {
+      const value = JSON.stringify({ a: account.username, v: account.updatedAt });
+      const before = await snapshot(h.deps);
+      for (const actionId of [...CARD_BUTTONS, 'account_history']) {
+        const sent = await h.press('USCOPEDS3', actionId, value);
+        expect(readable([sent.replies, sent.view ?? null])).toContain(
+          `account "${account.username}" is not in your groups`,
+        );
       }
       expect(await snapshot(h.deps)).toEqual(before);
     });
@@ -166,7 +204,7 @@ export function roleTests(harness: () => SlackHarness): void {
       // Here SIPOPS_ADMINS names one, so an admin may step down; the rule itself is a use-case test.
       await h.grant('UADMIN002', 'admin');
       const sent = await h.command('UADMIN002', 'role <@UADMIN002> support');
-      expect(readable(sent.replies)).toContain('is now *support* (was admin)');
+      expect(readable(sent.replies)).toContain('is now *support* of every group (was admin)');
       const after = await h.command('UADMIN002', 'role list');
       expect(readable(after.replies)).toContain(refusalText('admin', 'support'));
     });

@@ -87,8 +87,10 @@ export function subcommandTests(harness: () => SlackHarness): void {
         'account_disable',
         'account_revoke_keys',
         'account_delete',
+        'account_history',
       ]);
-      for (const button of buttons.slice(1)) expect(button.confirm).toBeDefined();
+      // Every button but Edit and History (which change nothing by themselves) asks first.
+      for (const button of buttons.slice(1, -1)) expect(button.confirm).toBeDefined();
       expect(buttons[0]?.confirm).toBeUndefined();
     });
 
