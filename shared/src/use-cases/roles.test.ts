@@ -8,7 +8,7 @@ import { parseInput } from '../validation.ts';
 import { grantRole } from './grant-role.ts';
 import { listRoles } from './list-roles.ts';
 import { revokeRole } from './revoke-role.ts';
-import { refusal, type TestDeps, testDeps } from './test-fixture.ts';
+import { refusal, seedGroups, type TestDeps, testDeps } from './test-fixture.ts';
 
 const TEAM = 'T0TEAM001';
 const OTHER_TEAM = 'T0TEAM002';
@@ -43,7 +43,8 @@ describe.each(testDatabaseKinds())('roles on %s', (kind) => {
     await grant('UHOLDER01', role);
     for (const action of Object.keys(ACTION_ROLES) as Action[]) {
       const who = { teamId: TEAM, userId: 'UHOLDER01' };
-      if (allowed.includes(action)) expect(await authorize(noAdmins(), who, action)).toBe(role);
+      if (allowed.includes(action))
+        expect(await authorize(noAdmins(), who, action)).toEqual({ role, groupIds: null });
       else {
         const error = await refusal(() => authorize(noAdmins(), who, action));
         expect([error.code, error.message]).toEqual([
@@ -70,13 +71,43 @@ describe.each(testDatabaseKinds())('roles on %s', (kind) => {
   it('makes SIPOPS_ADMINS admins of every team without a row', async () => {
     const admins = withAdmins(['UCONFIG01']);
     expect(await findRole(admins, { teamId: OTHER_TEAM, userId: 'UCONFIG01' })).toBe('admin');
-    expect(await authorize(admins, { teamId: TEAM, userId: 'UCONFIG01' }, 'role.grant')).toBe(
-      'admin',
-    );
+    expect(await authorize(admins, { teamId: TEAM, userId: 'UCONFIG01' }, 'role.grant')).toEqual({
+      role: 'admin',
+      groupIds: null,
+    });
     expect(await deps.db.$count(slackRoles)).toBe(0);
     const error = await refusal(() => grant('UCONFIG01', 'manager', ['UCONFIG01']));
     expect([error.code, error.field]).toEqual(['NOT_ALLOWED', 'user']);
     expect(error.message).toContain('SIPOPS_ADMINS');
+  });
+
+  it('gives a role for named groups; changing only the groups is a change; admins take no groups', async () => {
+    await seedGroups(deps, [{ name: 'acme' }, { name: 'north' }]);
+    const scoped = (groups: string[] | undefined, role = 'manager') =>
+      grantRole(
+        noAdmins(),
+        'terminal:alice',
+        parseInput(grantRoleSchema, { teamId: TEAM, userId: 'USCOPE001', role, groups }),
+      );
+    expect(await scoped(['north', 'acme'])).toMatchObject({
+      after: 'manager',
+      groups: ['acme', 'north'],
+      isChanged: true,
+    });
+    expect((await scoped(['acme', 'north'])).isChanged).toBe(false);
+    expect(await scoped(['acme'])).toMatchObject({ groups: ['acme'], isChanged: true });
+    const access = await authorize(noAdmins(), { teamId: TEAM, userId: 'USCOPE001' }, 'help');
+    expect(access.role).toBe('manager');
+    expect(access.groupIds).toHaveLength(1);
+    expect(await scoped(undefined)).toMatchObject({ groups: null, isChanged: true });
+    const unknown = await refusal(() => scoped(['acme', 'nowhere']));
+    expect([unknown.code, unknown.field, unknown.message]).toEqual([
+      'NOT_FOUND',
+      'groups',
+      'no group named "nowhere"',
+    ]);
+    const admin = await refusal(() => scoped(['acme'], 'admin'));
+    expect([admin.code, admin.field]).toEqual(['NOT_ALLOWED', 'groups']);
   });
 
   it('grants, changes and revokes, with an audit row for each change only', async () => {
@@ -84,23 +115,26 @@ describe.each(testDatabaseKinds())('roles on %s', (kind) => {
     expect(await grant('UCHANGE01', 'manager')).toEqual({
       before: null,
       after: 'manager',
+      groups: null,
       isChanged: true,
     });
     expect(await grant('UCHANGE01', 'manager')).toEqual({
       before: 'manager',
       after: 'manager',
+      groups: null,
       isChanged: false,
     });
     expect(await grant('UCHANGE01', 'support')).toEqual({
       before: 'manager',
       after: 'support',
+      groups: null,
       isChanged: true,
     });
     const revoked = await revokeRole(noAdmins(), 'terminal:alice', {
       teamId: TEAM,
       userId: 'UCHANGE01',
     });
-    expect(revoked).toEqual({ before: 'support', after: null, isChanged: true });
+    expect(revoked).toEqual({ before: 'support', after: null, groups: null, isChanged: true });
     expect(
       (await revokeRole(noAdmins(), 'terminal:alice', { teamId: TEAM, userId: 'UCHANGE01' }))
         .isChanged,
@@ -115,18 +149,18 @@ describe.each(testDatabaseKinds())('roles on %s', (kind) => {
         'role.granted',
         'slack:T0TEAM001/UBOSS0001',
         null,
-        { teamId: TEAM, userId: 'UCHANGE01', role: 'manager' },
+        { teamId: TEAM, userId: 'UCHANGE01', role: 'manager', groups: null },
       ],
       [
         'role.granted',
         'slack:T0TEAM001/UBOSS0001',
-        { teamId: TEAM, userId: 'UCHANGE01', role: 'manager' },
-        { teamId: TEAM, userId: 'UCHANGE01', role: 'support' },
+        { teamId: TEAM, userId: 'UCHANGE01', role: 'manager', groups: null },
+        { teamId: TEAM, userId: 'UCHANGE01', role: 'support', groups: null },
       ],
       [
         'role.revoked',
         'terminal:alice',
-        { teamId: TEAM, userId: 'UCHANGE01', role: 'support' },
+        { teamId: TEAM, userId: 'UCHANGE01', role: 'support', groups: null },
         null,
       ],
     ]);
