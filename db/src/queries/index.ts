@@ -4,6 +4,7 @@ export * from './audit.ts';
 export * from './batch-imports.ts';
 export * from './groups.ts';
 export * from './notifications.ts';
+export * from './realms.ts';
 export * from './registrations.ts';
 export * from './roles.ts';
 export * from './settings.ts';

@@ -32,6 +32,8 @@ export const accounts = pgTable(
     passwordEncrypted: text('password_encrypted').notNull(),
     /** MD5(username:realm:password), what SIP servers check digests against. */
     sipHa1: text('sip_ha1').notNull(),
+    /** The realm sipHa1 was made with: the effective profile's realm when it was hashed. */
+    sipHa1Realm: text('sip_ha1_realm').notNull().default('sipops'),
     number: text('number').notNull(),
     secondaryNumber: text('secondary_number'),
     type: text('type', { enum: ACCOUNT_TYPES }).notNull(),

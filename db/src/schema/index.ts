@@ -1,3 +1,4 @@
+export * from './account-access-rules.ts';
 export * from './accounts.ts';
 export * from './activation-links.ts';
 export * from './audit-log.ts';

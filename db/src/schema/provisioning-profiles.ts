@@ -4,6 +4,8 @@ export const provisioningProfiles = pgTable('provisioning_profiles', {
   id: uuid('id').primaryKey().defaultRandom(),
   name: text('name').notNull().unique(),
   sipHost: text('sip_host').notNull(),
+  /** SIP digest realm of the profile's accounts; null means the SIP host. */
+  realm: text('realm'),
   sipPort: integer('sip_port').notNull().default(5061),
   transport: text('transport', { enum: ['tls', 'tcp', 'udp'] })
     .notNull()
