@@ -115,6 +115,8 @@ export function readProfileForm(state: FormState, name?: string): Record<string,
     ...Object.fromEntries(
       PROFILE_LINKS.map((field) => [field, readText(state, field) ?? (isEdit ? null : undefined)]),
     ),
+    // Emptied on edit: the realm follows the SIP host again.
+    realm: readText(state, 'realm') ?? (isEdit ? '' : undefined),
   });
 }
 

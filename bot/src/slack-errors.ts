@@ -26,6 +26,7 @@ const FIELD_LABELS: Record<string, string> = {
   iosUrl: 'iOS store link',
   androidUrl: 'Android store link',
   appScheme: 'app scheme',
+  realm: 'SIP realm',
 };
 
 export const fieldLabel = (field: string): string => FIELD_LABELS[field] ?? field;

@@ -11,7 +11,7 @@ import { computeSipHa1, encryptSecret, generateUsername } from './credentials.ts
 import { rethrowUniqueViolation } from './database-errors.ts';
 import type { Deps } from './deps.ts';
 import { AppError, assertNoIssues } from './errors.ts';
-import { readSipRealm } from './settings.ts';
+import { readAccountRealm } from './sip-realm.ts';
 
 export type NewAccount = Omit<
   typeof accounts.$inferInsert,
@@ -19,6 +19,7 @@ export type NewAccount = Omit<
   | 'username'
   | 'passwordEncrypted'
   | 'sipHa1'
+  | 'sipHa1Realm'
   | 'status'
   | 'statusChangedAt'
   | 'createdAt'
@@ -80,7 +81,10 @@ export async function insertAccount(
     numbers.push({ number: input.secondaryNumber, field: 'secondaryNumber' });
   await assertNumbersFree(tx, numbers);
   const username = await chooseUsername(tx, input.username);
-  const realm = await readSipRealm(tx);
+  const realm = await readAccountRealm(tx, {
+    profileId: input.profileId ?? null,
+    groupId: input.groupId,
+  });
   const now = deps.clock.now();
   const { password, ...fields } = input;
   const [row] = await tx
@@ -90,6 +94,7 @@ export async function insertAccount(
       username,
       passwordEncrypted: encryptSecret(deps.secretKey, password),
       sipHa1: computeSipHa1(username, realm, password),
+      sipHa1Realm: realm,
       status: 'created',
       statusChangedAt: now,
       createdAt: now,

@@ -99,6 +99,7 @@ const PROFILE_SETTINGS = {
   'android-url': 'optional',
   brand: 'optional',
   'app-scheme': 'optional',
+  realm: 'optional',
 } as const;
 const DELETE_AND_RECREATE = 'delete and re-create';
 /** What edit cannot change, and why. */

@@ -36,6 +36,7 @@ export const FLAGS = {
   'android-url': { field: 'androidUrl', value: '<url>' },
   brand: { field: 'brand', value: '<name>' },
   'app-scheme': { field: 'appScheme', value: '<scheme>' },
+  realm: { field: 'realm', value: '<realm>' },
   status: { field: 'status', value: '<status>' },
   enabled: { field: 'enabled', value: 'yes|no' },
   limit: { field: 'limit', value: '<n>' },

@@ -81,11 +81,12 @@ export function formatProfiles(profiles: ProfileView[]): string {
     p.name,
     `${p.sipHost}:${p.sipPort}`,
     p.transport,
+    p.realm,
     p.brand,
     orDash(p.iosUrl),
     orDash(p.androidUrl),
   ]);
-  return `${table([['NAME', 'SIP SERVER', 'TRANSPORT', 'BRAND', 'IOS', 'ANDROID'], ...rows])}\n`;
+  return `${table([['NAME', 'SIP SERVER', 'TRANSPORT', 'REALM', 'BRAND', 'IOS', 'ANDROID'], ...rows])}\n`;
 }
 
 export function formatDecision(address: string, decision: AccessDecision): string {

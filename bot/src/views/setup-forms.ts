@@ -65,6 +65,19 @@ export function buildProfileModal(
       textInput('sipHost', { initial: profile?.sipHost ?? null, placeholder: 'sip.example.com' }),
     ),
     input(
+      'realm',
+      'SIP realm',
+      textInput('realm', {
+        // Empty while it follows the SIP host, so a new host moves the realm too.
+        initial: profile && profile.realm !== profile.sipHost ? profile.realm : null,
+        maxLength: 64,
+      }),
+      {
+        optional: true,
+        hint: "The digest realm the registrar challenges with; empty means the SIP host. Changing it re-hashes the profile's accounts.",
+      },
+    ),
+    input(
       'sipPort',
       'SIP port',
       textInput('sipPort', {

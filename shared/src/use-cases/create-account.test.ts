@@ -118,6 +118,8 @@ describe.each(testDatabaseKinds())('creating accounts on %s', (kind) => {
       expect(row.passwordEncrypted).not.toBe(password);
       expect(row.passwordEncrypted).not.toContain(password);
       expect(decryptSecret(deps.secretKey, row.passwordEncrypted)).toBe(password);
+      // No profile, its own or its group's: the global realm.
+      expect(row.sipHa1Realm).toBe('sipops');
       expect(row.sipHa1).toBe(md5(`${view.username}:sipops:${password}`));
 
       expect(JSON.stringify(view)).not.toContain(password);
@@ -191,7 +193,8 @@ describe.each(testDatabaseKinds())('creating accounts on %s', (kind) => {
         { number: e164(secondary), kind: 'secondary' },
       ]);
       const row = await accountRow(deps.db, view.id);
-      expect(row?.sipHa1).toBe(md5(`anna.pgsm:sipops:${PASSWORD}`));
+      // Made with its profile's realm: its SIP host.
+      expect(row?.sipHa1).toBe(md5(`anna.pgsm:sip.example.com:${PASSWORD}`));
     });
 
     it('inherits the group profile when it has none of its own', async () => {
@@ -369,7 +372,9 @@ describe.each(testDatabaseKinds())('creating accounts on %s', (kind) => {
       expect(row.statusChangedAt).toEqual(now);
       const password = decryptSecret(deps.secretKey, row.passwordEncrypted);
       expect(password).toMatch(/^[A-Za-z0-9]{24}$/);
-      expect(row.sipHa1).toBe(md5(`${view.username}:sipops:${password}`));
+      // Made with the realm of its group's profile (its SIP host).
+      expect(row.sipHa1Realm).toBe('sip.example.com');
+      expect(row.sipHa1).toBe(md5(`${view.username}:sip.example.com:${password}`));
       expect(JSON.stringify(view)).not.toContain(password);
       for (const audit of await auditRows(deps.db, view.id)) {
         expect(JSON.stringify([audit.before, audit.after])).not.toContain(password);

@@ -18,6 +18,7 @@ export async function createProfile(
       .values({
         name: input.name,
         sipHost: input.sipHost,
+        realm: input.realm ?? null,
         sipPort: input.sipPort ?? defaultSipPort(input.transport),
         transport: input.transport,
         iosUrl: input.iosUrl ?? null,

@@ -2,11 +2,11 @@ import { type AccountChanges, PGSM_ONLY_FIELDS, SNOM_ONLY_FIELDS } from '../acco
 import type { AccountView } from '../account-view.ts';
 import { toAccountView } from '../account-view.ts';
 import { type GroupScope, requireGroupInScope } from '../authorize.ts';
-import { computeSipHa1, encryptSecret } from '../credentials.ts';
+import { computeSipHa1, decryptSecret, encryptSecret } from '../credentials.ts';
 import type { Actor, Deps } from '../deps.ts';
 import { AppError, assertNoIssues } from '../errors.ts';
 import { requireAccountForUpdate, requireGroup, requireProfile } from '../resolve.ts';
-import { readSipRealm } from '../settings.ts';
+import { readAccountRealm } from '../sip-realm.ts';
 import { updateAccount } from '../update-account.ts';
 
 export type EditAccountResult = { account: AccountView; isChanged: boolean };
@@ -53,9 +53,22 @@ export async function editAccount(
     for (const field of [...PGSM_ONLY_FIELDS, ...SNOM_ONLY_FIELDS] as const) {
       if (changes[field] !== undefined) Object.assign(set, { [field]: changes[field] });
     }
+    // A new group or profile can bring a new realm: the HA1 follows the effective profile.
+    const realm = await readAccountRealm(tx, {
+      profileId: set.profileId !== undefined ? set.profileId : account.profileId,
+      groupId: set.groupId ?? account.groupId,
+    });
+    const isPasswordChanged =
+      changes.password !== undefined &&
+      computeSipHa1(account.username, account.sipHa1Realm, changes.password) !== account.sipHa1;
     if (changes.password !== undefined) {
       set.passwordEncrypted = encryptSecret(deps.secretKey, changes.password);
-      set.sipHa1 = computeSipHa1(account.username, await readSipRealm(tx), changes.password);
+      set.sipHa1 = computeSipHa1(account.username, realm, changes.password);
+      set.sipHa1Realm = realm;
+    } else if (realm !== account.sipHa1Realm) {
+      const password = decryptSecret(deps.secretKey, account.passwordEncrypted);
+      set.sipHa1 = computeSipHa1(account.username, realm, password);
+      set.sipHa1Realm = realm;
     }
     // A fresh IV makes every ciphertext differ, so the HA1 alone tells whether the password changed.
     const isChanged = Object.entries(set).some(
@@ -69,7 +82,7 @@ export async function editAccount(
       event: 'account.edited',
       actor,
       set,
-      isPasswordChanged: set.sipHa1 !== undefined && set.sipHa1 !== account.sipHa1,
+      isPasswordChanged,
     });
     if (account.createdVia === 'wizard' && after.profile === null) {
       throw new AppError(

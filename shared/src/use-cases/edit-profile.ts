@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import type { Actor, Deps } from '../deps.ts';
 import { recordAudit } from '../record-change.ts';
 import { requireProfile } from '../resolve.ts';
+import { profileRealm, rehashProfileAccounts } from '../sip-realm.ts';
 import type { EditProfileInput } from './profile-schemas.ts';
 import { type ProfileView, toProfileView } from './profile-view.ts';
 
@@ -21,6 +22,10 @@ export async function editProfile(
       .where(eq(provisioningProfiles.id, before.id))
       .returning();
     if (!row) throw new Error('update returned no profile');
+    // Every HA1 is made with its profile's realm, so a new realm (or SIP host) means new hashes.
+    if (profileRealm(row) !== profileRealm(before)) {
+      await rehashProfileAccounts(tx, deps.secretKey, row.id, profileRealm(row));
+    }
     const view = toProfileView(row);
     await recordAudit(tx, {
       action: 'profile.edited',

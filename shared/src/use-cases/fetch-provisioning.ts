@@ -5,7 +5,7 @@ import { findLiveLink, type LinkAccess, lockLiveLink } from '../activation/live-
 import { decryptSecret } from '../credentials.ts';
 import type { ActivationDeps } from '../deps.ts';
 import { AppError } from '../errors.ts';
-import { readKeepAliveInterval, readSipRealm } from '../settings.ts';
+import { readKeepAliveInterval } from '../settings.ts';
 import { updateAccount } from '../update-account.ts';
 
 /** Everything a client needs to register and call; handed out only through a live link. */
@@ -68,7 +68,8 @@ export async function fetchProvisioning(
         username: account.username,
         password: decryptSecret(deps.secretKey, account.passwordEncrypted),
         number: account.number,
-        realm: await readSipRealm(tx),
+        // The realm its HA1 was made with, which the registrar challenges with.
+        realm: account.sipHa1Realm,
       },
       sip: { host: profile.sipHost, port: profile.sipPort, transport: profile.transport },
       security: {

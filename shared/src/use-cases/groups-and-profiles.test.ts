@@ -45,6 +45,7 @@ describe.each(testDatabaseKinds())('groups and profiles on %s', (kind) => {
         id: expect.any(String),
         name: 'standard',
         sipHost: 'sip.example.com',
+        realm: 'sip.example.com',
         sipPort: 5061,
         transport: 'tls',
         iosUrl: null,
@@ -56,7 +57,8 @@ describe.each(testDatabaseKinds())('groups and profiles on %s', (kind) => {
         .select()
         .from(provisioningProfiles)
         .where(eq(provisioningProfiles.id, view.id));
-      expect(row).toMatchObject({ ...view, createdAt: at, updatedAt: at });
+      // No realm of its own: it follows the SIP host.
+      expect(row).toMatchObject({ ...view, realm: null, createdAt: at, updatedAt: at });
       const audits = await auditOf('profile', view.id);
       expect(audits).toHaveLength(1);
       expect(audits[0]).toMatchObject({
@@ -151,6 +153,7 @@ describe.each(testDatabaseKinds())('groups and profiles on %s', (kind) => {
       expect(view).toEqual({
         ...created,
         sipHost: 'sip2.example.com',
+        realm: 'sip2.example.com',
         sipPort: 5071,
         iosUrl: null,
         brand: 'New Brand',

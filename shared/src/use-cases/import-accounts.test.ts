@@ -207,7 +207,9 @@ describe.each(testDatabaseKinds())('batch import and export on %s', (kind) => {
       keepAlive: true,
     });
     expect(anna && decryptSecret(deps.secretKey, anna.passwordEncrypted)).toBe(PASSWORD);
-    expect(anna?.sipHa1).toBe(md5(`anna.batch:sipops:${PASSWORD}`));
+    // Made with its profile's realm (premium's SIP host).
+    expect(anna?.sipHa1Realm).toBe('sip2.example.com');
+    expect(anna?.sipHa1).toBe(md5(`anna.batch:sip2.example.com:${PASSWORD}`));
     expect(byNumber.get(desk)).toMatchObject({
       type: 'snom',
       securityModel: null,
@@ -652,7 +654,9 @@ describe.each(testDatabaseKinds())('batch import and export on %s', (kind) => {
       expect(row.username).not.toBe(username);
       expect(row.username).toMatch(/^[1-9]\d{9}$/);
       const password = decryptSecret(deps.secretKey, row.passwordEncrypted);
-      expect(row.sipHa1).toBe(md5(`${row.username}:sipops:${password}`));
+      // Group north's profile is on sip.example.com: its realm.
+      expect(row.sipHa1Realm).toBe('sip.example.com');
+      expect(row.sipHa1).toBe(md5(`${row.username}:sip.example.com:${password}`));
       const [audit] = await deps.db.select().from(auditLog).where(eq(auditLog.subjectId, row.id));
       expect(audit?.subjectName).toBe(row.username);
       expect(audit?.after).toMatchObject({ username: row.username });

@@ -32,6 +32,7 @@ import {
   recordAccountsImported,
 } from '../record-changes-bulk.ts';
 import { readSipRealm } from '../settings.ts';
+import { profileRealm } from '../sip-realm.ts';
 import { parseInput } from '../validation.ts';
 
 /** Accounts written per statement: about 1.5 KB of JSON each, a few MB a statement. */
@@ -204,6 +205,7 @@ const ACCOUNT_KEYS = [
   'username',
   'passwordEncrypted',
   'sipHa1',
+  'sipHa1Realm',
   'number',
   'secondaryNumber',
   'type',
@@ -256,6 +258,7 @@ class AccountWriter {
   /** Prepared, waiting for the chunk being written. */
   private ready: PreparedChunk | undefined;
   private writing: Promise<void> = Promise.resolve();
+  /** The realm of accounts without any profile (the global setting). */
   private realm = '';
   private profiles = new Map<string, ProfileRow>();
   private readonly progress: ReturnType<typeof throttleProgress>;
@@ -340,14 +343,14 @@ class AccountWriter {
   /** The rare repair of an account already written under a username a later row turns out to name. */
   private async renameWritten(id: string, username: string): Promise<void> {
     const [row] = await this.tx
-      .select({ passwordEncrypted: accounts.passwordEncrypted })
+      .select({ passwordEncrypted: accounts.passwordEncrypted, realm: accounts.sipHa1Realm })
       .from(accounts)
       .where(eq(accounts.id, id));
     if (!row) throw new Error('a written account vanished');
     const password = decryptSecret(this.deps.secretKey, row.passwordEncrypted);
     await this.tx
       .update(accounts)
-      .set({ username, sipHa1: computeSipHa1(username, this.realm, password) })
+      .set({ username, sipHa1: computeSipHa1(username, row.realm, password) })
       .where(eq(accounts.id, id));
     await this.tx
       .update(auditLog)
@@ -433,11 +436,15 @@ class AccountWriter {
           group: row.group.name,
           accounts: 1,
         });
+      const groupProfile = row.group.profileId ? this.profiles.get(row.group.profileId) : undefined;
+      const profile = row.profile ?? groupProfile;
+      const realm = profile ? profileRealm(profile) : this.realm;
       const account: AccountRow = {
         id,
         username,
         passwordEncrypted: row.sealedPassword ?? encryptSecret(this.deps.secretKey, row.password),
-        sipHa1: computeSipHa1(username, this.realm, row.password),
+        sipHa1: computeSipHa1(username, realm, row.password),
+        sipHa1Realm: realm,
         number: row.number,
         secondaryNumber: row.secondaryNumber,
         type: row.type,
@@ -462,7 +469,6 @@ class AccountWriter {
       numbers.push({ number: row.number, accountId: id, kind: 'primary' });
       if (row.secondaryNumber)
         numbers.push({ number: row.secondaryNumber, accountId: id, kind: 'secondary' });
-      const groupProfile = row.group.profileId ? this.profiles.get(row.group.profileId) : undefined;
       views.push(
         toAccountView({
           account,

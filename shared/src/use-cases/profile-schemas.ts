@@ -29,6 +29,15 @@ const httpsUrlSchema = z
 
 const schemeSchema = appSchemeSchema;
 
+/** A digest realm goes inside quotes in SIP headers and into varchar(64) registrar columns. */
+const realmSchema = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9._:@-]{1,64}$/, 'must be 1 to 64 letters, digits or . _ : @ -');
+
+/** An empty realm means "the SIP host", the default. */
+const optionalRealmSchema = z.union([z.literal('').transform(() => null), realmSchema]);
+
 export const profileFieldsShape = {
   sipHost: hostSchema,
   sipPort: portSchema,
@@ -37,6 +46,7 @@ export const profileFieldsShape = {
   androidUrl: httpsUrlSchema.nullable(),
   brand: z.string().trim().min(1, 'is required').max(40, 'must be at most 40 characters'),
   appScheme: schemeSchema,
+  realm: optionalRealmSchema,
 };
 
 export const createProfileSchema = z.strictObject({
@@ -48,6 +58,7 @@ export const createProfileSchema = z.strictObject({
   androidUrl: httpsUrlSchema.optional(),
   brand: profileFieldsShape.brand.optional(),
   appScheme: schemeSchema.optional(),
+  realm: optionalRealmSchema.optional(),
 });
 export type CreateProfileInput = z.output<typeof createProfileSchema>;
 
@@ -60,6 +71,7 @@ export const editProfileSchema = z.strictObject({
   androidUrl: httpsUrlSchema.nullable().optional(),
   brand: profileFieldsShape.brand.optional(),
   appScheme: schemeSchema.optional(),
+  realm: optionalRealmSchema.optional(),
 });
 export type EditProfileInput = z.output<typeof editProfileSchema>;
 

@@ -4,6 +4,8 @@ export type ProfileView = {
   id: string;
   name: string;
   sipHost: string;
+  /** The digest realm of the profile's accounts: its own, else the SIP host. */
+  realm: string;
   sipPort: number;
   transport: 'tls' | 'tcp' | 'udp';
   iosUrl: string | null;
@@ -17,6 +19,7 @@ export function toProfileView(row: ProfileRow): ProfileView {
     id: row.id,
     name: row.name,
     sipHost: row.sipHost,
+    realm: row.realm ?? row.sipHost,
     sipPort: row.sipPort,
     transport: row.transport,
     iosUrl: row.iosUrl,

@@ -62,6 +62,7 @@ function profile(i: number): ProfileView {
     id: String(i),
     name: `profile-${'p'.repeat(60)}-${i}`,
     sipHost: `sip-${i}.${'h'.repeat(60)}.example.com`,
+    realm: `sip-${i}.${'h'.repeat(60)}.example.com`,
     sipPort: 5061,
     transport: 'tls',
     iosUrl: null,

@@ -331,6 +331,7 @@ export function modalTests(harness: () => SlackHarness): void {
         sipHost: 'not a host!',
         sipPort: '70000',
         iosUrl: 'http://apps.apple.com/x',
+        realm: 'a "quoted" realm',
       });
       expect(refused.json).toEqual({
         response_action: 'errors',
@@ -338,6 +339,7 @@ export function modalTests(harness: () => SlackHarness): void {
           sipHost: 'must be a host name or an IPv4 address',
           sipPort: 'must be a port number from 1 to 65535',
           iosUrl: 'must start with https://',
+          realm: 'must be 1 to 64 letters, digits or . _ : @ -',
         },
       });
       expect(await snapshot(h.deps)).toEqual(before);
@@ -348,9 +350,11 @@ export function modalTests(harness: () => SlackHarness): void {
           sipHost: 'sip.mobile.example.com',
           transport: 'tcp',
           iosUrl: 'https://apps.apple.com/app/id1',
+          realm: 'voice.example.com',
         }),
       );
       expect((await listProfiles(h.deps)).find((p) => p.name === 'mobile')).toMatchObject({
+        realm: 'voice.example.com',
         sipPort: 5060,
         transport: 'tcp',
         iosUrl: 'https://apps.apple.com/app/id1',
@@ -358,12 +362,14 @@ export function modalTests(harness: () => SlackHarness): void {
       });
       const edit = await openForm('profiles edit mobile', USERS.admin);
       const saved = expectDone(
-        await h.submit(USERS.admin, edit, { brand: 'Acme Voice', iosUrl: '' }),
+        await h.submit(USERS.admin, edit, { brand: 'Acme Voice', iosUrl: '', realm: '' }),
       );
       expect(saved.read).toContain('Provisioning profile *mobile*');
       expect((await listProfiles(h.deps)).find((p) => p.name === 'mobile')).toMatchObject({
         brand: 'Acme Voice',
         iosUrl: null,
+        // Emptied: the realm follows the SIP host again.
+        realm: 'sip.mobile.example.com',
         sipHost: 'sip.mobile.example.com',
       });
       expect(h.fake.violations).toEqual([]);
