@@ -1,26 +1,44 @@
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import postgres from 'postgres';
+import { ensureSystemPackages } from './system-packages.ts';
 
-/** Says which databases this run covers, and fails at once when the Postgres asked for is down. */
+/** The local server CI uses; a developer's run takes it when TEST_DATABASE_URL is not set. */
+export const DEFAULT_TEST_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
+
+/**
+ * Installs the Debian packages the real-program tests drive (or fails naming the command), and
+ * settles the Postgres every run needs: the SIP tests run Kamailio, a second process, which
+ * PGlite cannot serve. Without TEST_DATABASE_URL the local default is used when it answers.
+ */
 export default async function setup(): Promise<void> {
+  ensureSystemPackages();
   buildWebApp();
-  const url = process.env.TEST_DATABASE_URL;
-  if (!url) {
-    console.log('[sipops] TEST_DATABASE_URL is not set: integration tests run on PGlite only.');
-    return;
+  const given = process.env.TEST_DATABASE_URL;
+  const url = given || DEFAULT_TEST_DATABASE_URL;
+  const problem = await reach(url);
+  if (problem) {
+    throw new Error(
+      given
+        ? `TEST_DATABASE_URL is set but its server cannot be reached: ${problem}`
+        : `The tests need PostgreSQL (the SIP tests run Kamailio over it): TEST_DATABASE_URL is not set and ${DEFAULT_TEST_DATABASE_URL} does not answer (${problem}). Start PostgreSQL there, or set TEST_DATABASE_URL to a server where the tests may create and drop databases.`,
+    );
   }
+  // Test workers start after this and inherit it.
+  process.env.TEST_DATABASE_URL = url;
+  console.log(`[sipops] integration tests run on PGlite and on Postgres (${new URL(url).host}).`);
+}
+
+async function reach(url: string): Promise<string | undefined> {
   const sql = postgres(url, { max: 1, connect_timeout: 5, onnotice: () => {} });
   try {
     await sql`select 1`;
+    return undefined;
   } catch (error) {
-    throw new Error(
-      `TEST_DATABASE_URL is set but its server cannot be reached: ${(error as Error).message}`,
-    );
+    return (error as Error).message;
   } finally {
     await sql.end();
   }
-  console.log(`[sipops] integration tests run on PGlite and on Postgres (${new URL(url).host}).`);
 }
 
 /** The server tests serve the built Next.js app; turbo's cache makes this instant when unchanged. */
