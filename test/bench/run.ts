@@ -1,5 +1,6 @@
 import { benchActivationPage } from './activation-page.bench.ts';
 import { benchBatchImport } from './batch-import.ts';
+import { benchSipRegister } from './sip-register.ts';
 
 /**
  * `npm run bench [-- <name>…]`: runs every bench listed here (add yours), or only those named.
@@ -23,6 +24,15 @@ const BENCHES: { name: string; run: () => Promise<unknown> }[] = [
         concurrency: process.env.BENCH_CONCURRENCY
           ? Number(process.env.BENCH_CONCURRENCY)
           : undefined,
+      }),
+  },
+  {
+    name: 'sip-register',
+    run: () =>
+      benchSipRegister({
+        accounts: process.env.BENCH_ACCOUNTS ? Number(process.env.BENCH_ACCOUNTS) : undefined,
+        registers: process.env.BENCH_REGISTERS ? Number(process.env.BENCH_REGISTERS) : undefined,
+        adminUrl: process.env.TEST_DATABASE_URL,
       }),
   },
 ];
