@@ -241,7 +241,7 @@ describe.each(testDatabaseKinds())('automatic activation on %s', (kind) => {
       const fetchedAt = deps.clock.advance(HOUR);
       const doc = await fetchProvisioning(deps, access(token));
       expect(doc).toMatchObject({
-        account: { username: account.username, number: account.number, realm: 'sipops' },
+        account: { username: account.username, number: account.number, realm: 'sip.example.com' },
         sip: { host: 'sip.example.com', port: 5061, transport: 'tls' },
         security: { model: 'end-to-site', obfuscation: { enabled: true, key: 9 } },
         keepAlive: { enabled: false, intervalSeconds: 60 },
