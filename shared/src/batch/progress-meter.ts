@@ -27,7 +27,7 @@ export class ProgressMeter {
   private checked = 0;
   private written = 0;
   private readonly startedAt: number;
-  private lastAt = 0;
+  private lastAt = Number.NEGATIVE_INFINITY;
   private lastKey = '';
   private isFinished = false;
 
