@@ -1,7 +1,9 @@
 import type { AppError } from '@sipops/shared/errors';
+import { LOCALES } from '@sipops/shared/locales/index';
 import type { ViewStateValue } from '@slack/bolt';
 import { fieldLabel } from './slack-errors.ts';
 import { GROUP_PROFILE } from './views/account-forms.ts';
+import { smsTemplateField } from './views/setup-forms.ts';
 
 /** A modal's submitted state: block id → action id → value. */
 export type FormState = Record<string, Record<string, ViewStateValue>>;
@@ -103,8 +105,16 @@ export function readGroupForm(state: FormState): Record<string, unknown> {
   });
 }
 
-const PROFILE_FIELDS = ['sipHost', 'sipPort', 'transport', 'brand', 'appScheme'] as const;
-const PROFILE_LINKS = ['iosUrl', 'androidUrl'] as const;
+const PROFILE_FIELDS = [
+  'sipHost',
+  'sipPort',
+  'transport',
+  'brand',
+  'appScheme',
+  'timeZone',
+] as const;
+/** Fields an edit clears when emptied. */
+const PROFILE_LINKS = ['iosUrl', 'androidUrl', 'accentColor', 'supportContact'] as const;
 
 /** The profile modal as create- or editProfileSchema's input; an emptied link is removed. */
 export function readProfileForm(state: FormState, name?: string): Record<string, unknown> {
@@ -117,6 +127,19 @@ export function readProfileForm(state: FormState, name?: string): Record<string,
     ),
     // Emptied on edit: the realm follows the SIP host again.
     realm: readText(state, 'realm') ?? (isEdit ? '' : undefined),
+    smsTemplates: Object.fromEntries(
+      (['installation', 'activation'] as const).map((kind) => [
+        kind,
+        compact(
+          Object.fromEntries(
+            LOCALES.map((locale) => [
+              locale,
+              readText(state, smsTemplateField(kind, locale)) ?? (isEdit ? null : undefined),
+            ]),
+          ),
+        ),
+      ]),
+    ),
   });
 }
 
@@ -129,7 +152,7 @@ export function toBlockErrors(error: AppError, blockIds: string[]): Record<strin
     error.issues.length > 0 ? error.issues : [{ field: error.field ?? '', message: error.message }];
   const errors: Record<string, string> = {};
   for (const issue of issues) {
-    const field = issue.field.split('.')[0] ?? '';
+    const field = blockIds.includes(issue.field) ? issue.field : (issue.field.split('.')[0] ?? '');
     const isOwnBlock = blockIds.includes(field);
     const block = isOwnBlock ? field : blockIds[0];
     if (!block) continue;

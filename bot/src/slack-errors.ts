@@ -27,6 +27,9 @@ const FIELD_LABELS: Record<string, string> = {
   androidUrl: 'Android store link',
   appScheme: 'app scheme',
   realm: 'SIP realm',
+  accentColor: 'accent colour',
+  supportContact: 'support contact',
+  timeZone: 'time zone',
 };
 
 export const fieldLabel = (field: string): string => FIELD_LABELS[field] ?? field;

@@ -24,7 +24,7 @@ type Load = {
   errors: number;
 };
 
-function get(agent: Agent, url: string, headers: Record<string, string> = {}) {
+export function get(agent: Agent, url: string, headers: Record<string, string> = {}) {
   return new Promise<{ status: number; bytes: Buffer; encoding: string | undefined }>(
     (resolve, reject) => {
       const req = request(url, { agent, headers }, (res) => {

@@ -1,6 +1,7 @@
 import { benchActivationPage } from './activation-page.bench.ts';
 import { benchBatchImport } from './batch-import.ts';
 import { benchSipRegister } from './sip-register.ts';
+import { benchPageWeight } from './page-weight.bench.ts';
 
 /**
  * `npm run bench [-- <name>…]`: runs every bench listed here (add yours), or only those named.
@@ -35,6 +36,7 @@ const BENCHES: { name: string; run: () => Promise<unknown> }[] = [
         adminUrl: process.env.TEST_DATABASE_URL,
       }),
   },
+  { name: 'page-weight', run: benchPageWeight },
 ];
 
 const wanted = process.argv.slice(2);

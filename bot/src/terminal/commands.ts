@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { constants, open } from 'node:fs/promises';
+import { constants, open, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import {
   accountChangesSchema,
@@ -10,6 +10,8 @@ import type { AccountView } from '@sipops/shared/account-view';
 import { describeAccountWarnings } from '@sipops/shared/account-warnings';
 import { type BatchSummary, checkBatch } from '@sipops/shared/batch/check-batch';
 import { countCsvRows, ProgressMeter } from '@sipops/shared/batch/progress-meter';
+import { MAX_LOGO_BYTES } from '@sipops/shared/branding/logo';
+import { measureProfileSms } from '@sipops/shared/branding/profile-sms';
 import { AppError } from '@sipops/shared/errors';
 import { checkAccountAddress } from '@sipops/shared/use-cases/check-address';
 import { createGroup, createGroupSchema } from '@sipops/shared/use-cases/create-group';
@@ -40,6 +42,7 @@ import {
   fieldLabel,
   inputFrom,
   type RefusedFlags,
+  SMS_FLAGS,
   usageOf,
   type Values,
 } from './flags.ts';
@@ -48,6 +51,7 @@ import {
   formatAccountPage,
   formatDecision,
   formatGroups,
+  formatProfileSms,
   formatProfiles,
   toAccountJson,
 } from './format.ts';
@@ -100,7 +104,55 @@ const PROFILE_SETTINGS = {
   brand: 'optional',
   'app-scheme': 'optional',
   realm: 'optional',
+  'accent-color': 'optional',
+  support: 'optional',
+  'time-zone': 'optional',
+  logo: 'optional',
+  ...(Object.fromEntries(Object.keys(SMS_FLAGS).map((flag) => [flag, 'optional'])) as Record<
+    keyof typeof SMS_FLAGS,
+    'optional'
+  >),
 } as const;
+/** The profile flags whose value goes into the input as it is written. */
+const PLAIN_PROFILE_FLAGS = (Object.keys(PROFILE_SETTINGS) as FlagName[]).filter(
+  (flag) => flag !== 'logo' && !Object.hasOwn(SMS_FLAGS, flag),
+);
+
+/** The branding flags that are not plain strings: the logo file, read here, and SMS wording. */
+async function profileExtrasFrom(values: Values, cwd: string): Promise<Record<string, unknown>> {
+  const extras: Record<string, unknown> = {};
+  const templates: Record<string, Record<string, string>> = {};
+  for (const [flag, definition] of Object.entries(SMS_FLAGS)) {
+    const value = values[flag];
+    const [, kind = '', locale = ''] = definition.field?.split('.') ?? [];
+    if (typeof value === 'string') templates[kind] = { ...templates[kind], [locale]: value };
+  }
+  if (Object.keys(templates).length > 0) extras.smsTemplates = templates;
+  const logo = values.logo;
+  if (typeof logo === 'string') {
+    if (logo === '' || logo === 'none') extras.logo = null;
+    else {
+      const path = resolve(cwd, logo);
+      // Checked before reading: a wrong file given by mistake can be large, or not a file.
+      const size = await open(path, constants.O_RDONLY)
+        .then(async (handle) => {
+          const info = await handle.stat().finally(() => handle.close());
+          return info.isFile() ? info.size : Number.NaN;
+        })
+        .catch(() => Number.NaN);
+      if (Number.isNaN(size))
+        throw new AppError('NOT_FOUND', `cannot read ${path}: no such file`, { field: 'logo' });
+      if (size > MAX_LOGO_BYTES)
+        throw new AppError(
+          'VALIDATION',
+          `must be at most ${MAX_LOGO_BYTES / 1024} KB (${logo} is ${Math.ceil(size / 1024)} KB)`,
+          { field: 'logo' },
+        );
+      extras.logo = new Uint8Array(await readFile(path));
+    }
+  }
+  return extras;
+}
 const DELETE_AND_RECREATE = 'delete and re-create';
 /** What edit cannot change, and why. */
 const UNCHANGEABLE: RefusedFlags = {
@@ -183,10 +235,19 @@ export const COMMANDS: CommandSpec[] = [
     async run({ context, values, positionals, isJson }) {
       const input = parseInput(createProfileSchema, {
         name: positionals[0],
-        ...inputFrom(values, ['sip-host', ...(Object.keys(PROFILE_SETTINGS) as FlagName[])]),
+        ...inputFrom(values, ['sip-host', ...PLAIN_PROFILE_FLAGS]),
+        ...(await profileExtrasFrom(values, context.cwd)),
       });
-      const profile = await createProfile(await context.deps(), context.actor, input);
-      print(context, isJson, profile, `profile ${profile.name} created\n`);
+      const deps = await context.deps();
+      const profile = await createProfile(deps, context.actor, input);
+      // What each SMS costs, shown to the staff who saved it.
+      const sms = measureProfileSms(profile.smsTemplates, profile.brand, deps.publicBaseUrl);
+      print(
+        context,
+        isJson,
+        { ...profile, sms },
+        `profile ${profile.name} created\n${formatProfileSms(sms)}`,
+      );
     },
   },
   {
@@ -197,10 +258,19 @@ export const COMMANDS: CommandSpec[] = [
     async run({ context, values, positionals, isJson }) {
       const input = parseInput(editProfileSchema, {
         name: positionals[0],
-        ...inputFrom(values, ['sip-host', ...(Object.keys(PROFILE_SETTINGS) as FlagName[])]),
+        ...inputFrom(values, ['sip-host', ...PLAIN_PROFILE_FLAGS]),
+        ...(await profileExtrasFrom(values, context.cwd)),
       });
-      const profile = await editProfile(await context.deps(), context.actor, input);
-      print(context, isJson, profile, `profile ${profile.name} saved\n`);
+      const deps = await context.deps();
+      const profile = await editProfile(deps, context.actor, input);
+      // What each SMS costs, shown to the staff who saved it.
+      const sms = measureProfileSms(profile.smsTemplates, profile.brand, deps.publicBaseUrl);
+      print(
+        context,
+        isJson,
+        { ...profile, sms },
+        `profile ${profile.name} saved\n${formatProfileSms(sms)}`,
+      );
     },
   },
   {

@@ -1,5 +1,6 @@
 import type { ParseArgsConfig } from 'node:util';
 import { splitRules } from '@sipops/shared/account-schemas';
+import { LOCALES, type Locale } from '@sipops/shared/locales/index';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 export type Values = Record<string, string | boolean | string[] | undefined>;
@@ -12,6 +13,17 @@ export type FlagDefinition = {
   value?: string;
   isRepeatable?: boolean;
 };
+
+/** A profile's SMS wording, one flag per SMS kind and language: `--sms-it`, `--reminder-sms-en`. */
+export const SMS_FLAGS = Object.fromEntries(
+  LOCALES.flatMap((locale) => [
+    [
+      `sms-${locale}`,
+      { field: `smsTemplates.installation.${locale}`, value: '<text with {brand} and {link}>' },
+    ],
+    [`reminder-sms-${locale}`, { field: `smsTemplates.activation.${locale}`, value: '<text>' }],
+  ]),
+) as Record<`sms-${Locale}` | `reminder-sms-${Locale}`, FlagDefinition>;
 
 /** Every flag the terminal takes, once: the parser, the usage lines and the messages read it. */
 export const FLAGS = {
@@ -37,6 +49,11 @@ export const FLAGS = {
   brand: { field: 'brand', value: '<name>' },
   'app-scheme': { field: 'appScheme', value: '<scheme>' },
   realm: { field: 'realm', value: '<realm>' },
+  'accent-color': { field: 'accentColor', value: '#rrggbb' },
+  support: { field: 'supportContact', value: '<+phone|e-mail|https URL>' },
+  'time-zone': { field: 'timeZone', value: '<Area/City>' },
+  logo: { field: 'logo', value: '<file.png|file.svg|none>' },
+  ...SMS_FLAGS,
   status: { field: 'status', value: '<status>' },
   enabled: { field: 'enabled', value: 'yes|no' },
   limit: { field: 'limit', value: '<n>' },

@@ -1,5 +1,7 @@
 import type { AccessDecision } from '@sipops/shared/access-rules';
 import type { AccountView } from '@sipops/shared/account-view';
+import { describeSmsLength } from '@sipops/shared/activation/sms-segments';
+import type { SmsMeasures } from '@sipops/shared/branding/profile-sms';
 import type { GroupView } from '@sipops/shared/use-cases/create-group';
 import type { AccountPage } from '@sipops/shared/use-cases/list-accounts';
 import type { ProfileView } from '@sipops/shared/use-cases/profile-view';
@@ -73,6 +75,18 @@ export function formatAccountPage(page: AccountPage): string {
 export function formatGroups(groups: GroupView[]): string {
   if (groups.length === 0) return 'no groups\n';
   return `${table([['NAME', 'PROFILE', 'CHANNEL'], ...groups.map((g) => [g.name, orDash(g.profile), orDash(g.channel)])])}\n`;
+}
+
+/** The length of each SMS a saved profile sends, so staff see what a template costs. */
+export function formatProfileSms(sms: SmsMeasures): string {
+  return Object.entries(sms)
+    .flatMap(([kind, byLocale]) =>
+      Object.entries(byLocale).map(
+        ([locale, length]) =>
+          `  ${kind === 'installation' ? 'SMS' : 'reminder SMS'} (${locale}${length.isOwn ? '' : ', built-in'}): ${describeSmsLength(length)}\n`,
+      ),
+    )
+    .join('');
 }
 
 export function formatProfiles(profiles: ProfileView[]): string {

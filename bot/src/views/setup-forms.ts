@@ -1,3 +1,8 @@
+import { describeSmsLength } from '@sipops/shared/activation/sms-segments';
+import { DEFAULT_ACCENT } from '@sipops/shared/branding/contrast';
+import { DEFAULT_TIME_ZONE } from '@sipops/shared/branding/page-branding';
+import type { SmsMeasures } from '@sipops/shared/branding/profile-sms';
+import { LOCALES, MESSAGES } from '@sipops/shared/locales/index';
 import type { GroupView } from '@sipops/shared/use-cases/create-group';
 import type { ProfileView } from '@sipops/shared/use-cases/profile-view';
 import type { KnownBlock, ModalView } from '@slack/types';
@@ -48,6 +53,73 @@ export function buildGroupModal(profiles: ProfileView[], privateMetadata: string
 }
 
 const TRANSPORTS = [option('TLS', 'tls'), option('TCP', 'tcp'), option('UDP', 'udp')];
+
+/** The names of the SMS wording inputs, one per SMS kind and language. */
+export const smsTemplateField = (kind: 'installation' | 'activation', locale: string) =>
+  `smsTemplates.${kind}.${locale}`;
+
+/** What the end user sees: colour, support, time zone, SMS wording; the logo is terminal-only. */
+function brandingBlocks(profile: ProfileView | undefined): KnownBlock[] {
+  const blocks: KnownBlock[] = [
+    input(
+      'accentColor',
+      'Accent colour',
+      textInput('accentColor', {
+        initial: profile?.accentColor ?? null,
+        placeholder: DEFAULT_ACCENT,
+        maxLength: 7,
+      }),
+      {
+        optional: true,
+        hint: 'The buttons of the mobile pages, #rrggbb; it needs 4.5:1 against white.',
+      },
+    ),
+    input(
+      'supportContact',
+      'Support contact',
+      textInput('supportContact', {
+        initial: profile?.supportContact ?? null,
+        placeholder: '+39 06 1234 5678, help@example.com or https://…',
+        maxLength: 200,
+      }),
+      { optional: true, hint: 'Shown on every mobile page, dead links included.' },
+    ),
+    input(
+      'timeZone',
+      'Time zone',
+      textInput('timeZone', {
+        initial: profile?.timeZone ?? null,
+        placeholder: DEFAULT_TIME_ZONE,
+        maxLength: 64,
+      }),
+      { optional: true, hint: `The mobile pages' dates and times (default ${DEFAULT_TIME_ZONE}).` },
+    ),
+  ];
+  for (const kind of ['installation', 'activation'] as const)
+    for (const locale of LOCALES)
+      blocks.push(
+        input(
+          smsTemplateField(kind, locale),
+          `${kind === 'installation' ? 'SMS' : 'Reminder SMS'} (${MESSAGES[locale].name})`,
+          textInput(smsTemplateField(kind, locale), {
+            initial: profile?.smsTemplates[kind]?.[locale] ?? null,
+            placeholder: MESSAGES[locale].sms[kind],
+            multiline: true,
+            maxLength: 480,
+          }),
+          {
+            optional: true,
+            hint: '{brand} and {link} are filled in; blank: the text shown. At most 2 SMS; the count shows once saved.',
+          },
+        ),
+      );
+  blocks.push(
+    section(
+      `Logo: ${profile?.logoSha256 ? 'set' : 'none'}. Slack forms cannot hand files over, so upload it from the terminal: \`npm run sip -- profile edit ${profile ? escapeText(profile.name) : '<name>'} --logo logo.png\` (PNG or SVG, at most 100 KB).`,
+    ),
+  );
+  return blocks;
+}
 
 /** Creates a profile, or edits one when given (its name then cannot change). */
 export function buildProfileModal(
@@ -127,6 +199,7 @@ export function buildProfileModal(
         hint: 'How the mobile page opens the installed app (default sipops).',
       },
     ),
+    ...brandingBlocks(profile),
   );
   return modal(profile ? 'Edit profile' : 'New profile', blocks, {
     callbackId: profile ? SETUP_FORMS.profileEdit : SETUP_FORMS.profileCreate,
@@ -139,4 +212,16 @@ export function buildProfileModal(
 /** The value a group's form gives, for the message that confirms it. */
 export function describeGroup(group: GroupView): string {
   return `*${escapeText(group.name)}* · profile ${group.profile ? escapeText(group.profile) : '—'} · channel ${group.channel ? `<#${group.channel}>` : 'default'}`;
+}
+
+/** What each SMS of a saved profile costs, for the staff who saved it. */
+export function describeProfileSms(sms: SmsMeasures): string {
+  return (['installation', 'activation'] as const)
+    .map(
+      (kind) =>
+        `${kind === 'installation' ? 'SMS' : 'Reminder SMS'}: ${Object.entries(sms[kind])
+          .map(([locale, length]) => `${locale} ${describeSmsLength(length)}`)
+          .join(' · ')}`,
+    )
+    .join('\n');
 }

@@ -2,6 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import { executeRows } from '../execute.ts';
 import { accounts, activationLinks, groups, provisioningProfiles } from '../schema/index.ts';
+import type { BrandingRow } from './branding.ts';
 
 export type ActivationLinkRow = typeof activationLinks.$inferSelect;
 
@@ -38,12 +39,13 @@ export type LinkPageRow = {
   link: ActivationLinkRow;
   status: (typeof accounts.$inferSelect)['status'];
   /** The account's own profile, else its group's, else null. */
-  profile: {
-    brand: string;
-    iosUrl: string | null;
-    androidUrl: string | null;
-    appScheme: string;
-  } | null;
+  profile:
+    | (BrandingRow & {
+        iosUrl: string | null;
+        androidUrl: string | null;
+        appScheme: string;
+      })
+    | null;
 };
 
 type LinkPageSqlRow = {
@@ -60,6 +62,11 @@ type LinkPageSqlRow = {
   ios_url: string | null;
   android_url: string | null;
   app_scheme: string | null;
+  profile_id: string | null;
+  accent_color: string | null;
+  support_contact: string | null;
+  time_zone: string | null;
+  logo_sha256: string | null;
 };
 
 const toDate = (value: Date | string) => (value instanceof Date ? value : new Date(value));
@@ -75,7 +82,8 @@ export async function findLinkForPage(
   const [row] = await executeRows<LinkPageSqlRow>(
     db,
     sql`select l.id, l.account_id, l.token_hash, l.kind, l.created_at, l.expires_at, l.spent_at,
-        l.revoked_at, a.status, p.brand, p.ios_url, p.android_url, p.app_scheme
+        l.revoked_at, a.status, p.brand, p.ios_url, p.android_url, p.app_scheme,
+        p.id as profile_id, p.accent_color, p.support_contact, p.time_zone, p.logo_sha256
       from ${activationLinks} l
       join ${accounts} a on a.id = l.account_id
       join ${groups} g on g.id = a.group_id
@@ -96,9 +104,14 @@ export async function findLinkForPage(
     },
     status: row.status,
     profile:
-      row.brand !== null && row.app_scheme !== null
+      row.brand !== null && row.app_scheme !== null && row.profile_id !== null
         ? {
+            id: row.profile_id,
             brand: row.brand,
+            accentColor: row.accent_color,
+            supportContact: row.support_contact,
+            timeZone: row.time_zone ?? 'UTC',
+            logoSha256: row.logo_sha256,
             iosUrl: row.ios_url,
             androidUrl: row.android_url,
             appScheme: row.app_scheme,

@@ -2,6 +2,7 @@ export * from './accounts.ts';
 export * from './activation-links.ts';
 export * from './audit.ts';
 export * from './batch-imports.ts';
+export * from './branding.ts';
 export * from './groups.ts';
 export * from './notifications.ts';
 export * from './realms.ts';

@@ -7,6 +7,7 @@ export * from './client-keys.ts';
 export * from './groups.ts';
 export * from './link-lookup-failures.ts';
 export * from './outbox.ts';
+export * from './profile-logos.ts';
 export * from './provisioning-profiles.ts';
 export * from './settings.ts';
 export * from './slack-roles.ts';

@@ -1,4 +1,9 @@
-import { integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+/** A profile's own SMS wording: by link kind, then by language; absent means the built-in text. */
+export type SmsTemplates = Partial<
+  Record<'installation' | 'activation', Partial<Record<string, string>>>
+>;
 
 export const provisioningProfiles = pgTable('provisioning_profiles', {
   id: uuid('id').primaryKey().defaultRandom(),
@@ -15,6 +20,15 @@ export const provisioningProfiles = pgTable('provisioning_profiles', {
   brand: text('brand').notNull().default('sipops'),
   /** URL scheme of the client app, used by the mobile page to hand it the provisioning link. */
   appScheme: text('app_scheme').notNull().default('sipops'),
+  /** `#rrggbb` of the pages' buttons; null: the default blue. */
+  accentColor: text('accent_color'),
+  /** A phone number, an e-mail address or an https URL, shown on every page. */
+  supportContact: text('support_contact'),
+  /** IANA time zone the pages show dates in. */
+  timeZone: text('time_zone').notNull().default('Europe/Rome'),
+  /** The SHA-256 (hex) of its logo in profile_logos; null: no logo. */
+  logoSha256: text('logo_sha256'),
+  smsTemplates: jsonb('sms_templates').$type<SmsTemplates>().notNull().default({}),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });

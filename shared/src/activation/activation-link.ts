@@ -25,6 +25,14 @@ export function activationPageUrl(publicBaseUrl: string, token: string): string 
   return `${publicBaseUrl}/a/${token}`;
 }
 
+/** The link an SMS carries: the page, in the SMS's own language. */
+export function smsLinkUrl(publicBaseUrl: string, token: string, locale: string): string {
+  return `${activationPageUrl(publicBaseUrl, token)}?lang=${locale}`;
+}
+
+/** A token's length in the SMS: what a template is measured with before any token exists. */
+export const SAMPLE_TOKEN = 'x'.repeat(32);
+
 /** The provisioning document the app fetches with the same token. */
 export function provisioningUrl(publicBaseUrl: string, token: string): string {
   return `${publicBaseUrl}/api/provisioning/${token}`;

@@ -1,36 +1,45 @@
+import type { SmsTemplates } from '@sipops/db/schema';
 import { z } from 'zod';
+import { DEFAULT_LOCALE, isLocale, LOCALES, type Locale, MESSAGES } from '../locales/index.ts';
 import type { LinkKind } from './activation-link.ts';
 
-export const SMS_LOCALES = ['en', 'it'] as const;
-export type SmsLocale = (typeof SMS_LOCALES)[number];
+export const SMS_LOCALES = LOCALES as [Locale, ...Locale[]];
+export type SmsLocale = Locale;
 
 /** Italy, San Marino and the Vatican get the Italian text; every other number the English one. */
 const ITALIAN_PREFIXES = ['+39', '+378', '+379'];
 
 export function smsLocaleFor(e164Number: string): SmsLocale {
-  return ITALIAN_PREFIXES.some((prefix) => e164Number.startsWith(prefix)) ? 'it' : 'en';
+  const wanted = ITALIAN_PREFIXES.some((prefix) => e164Number.startsWith(prefix)) ? 'it' : 'en';
+  return isLocale(wanted) ? wanted : DEFAULT_LOCALE;
 }
 
-// GSM-7 characters only (no curly quotes, no accents beyond GSM's), so one SMS is 160 characters.
-const TEXTS: Record<SmsLocale, Record<LinkKind, (brand: string, url: string) => string>> = {
-  en: {
-    installation: (brand, url) => `${brand}: install and set up your secure phone app: ${url}`,
-    activation: (brand, url) => `${brand}: one step left, activate your account: ${url}`,
-  },
-  it: {
-    installation: (brand, url) =>
-      `${brand}: installa e configura l'app del tuo telefono sicuro: ${url}`,
-    activation: (brand, url) => `${brand}: manca un passo, attiva il tuo account: ${url}`,
-  },
-};
+/** The wording an SMS is made from: the profile's own for that kind and language, else built in. */
+export function smsTemplateFor(
+  templates: SmsTemplates | null | undefined,
+  kind: LinkKind,
+  locale: SmsLocale,
+): string {
+  return templates?.[kind]?.[locale] || MESSAGES[locale].sms[kind];
+}
+
+/** A template with its placeholders filled: `{brand}` and `{link}`. */
+export function fillSmsTemplate(template: string, brand: string, url: string): string {
+  return template.replaceAll('{brand}', brand).replaceAll('{link}', url);
+}
 
 export function composeSmsText(input: {
   locale: SmsLocale;
   kind: LinkKind;
   brand: string;
   url: string;
+  templates?: SmsTemplates | null | undefined;
 }): string {
-  return TEXTS[input.locale][input.kind](input.brand, input.url);
+  return fillSmsTemplate(
+    smsTemplateFor(input.templates, input.kind, input.locale),
+    input.brand,
+    input.url,
+  );
 }
 
 /** The text with the link's token hidden, for logs, lists and Slack. */

@@ -1,4 +1,4 @@
-import { findAccountById, findLinkByTokenHash } from '@sipops/db/queries';
+import { type AccountRecord, findAccountById, findLinkByTokenHash } from '@sipops/db/queries';
 import { activationLinks } from '@sipops/db/schema';
 import { eq } from 'drizzle-orm';
 import { nextStatus } from '../account-lifecycle.ts';
@@ -21,6 +21,8 @@ export type ActivateAccountResult = {
   /** The activated account; null for a repeated press, which changes nothing. */
   account: AccountView | null;
   isRepeat: boolean;
+  /** The account's profile, whose branding the done page shows. */
+  profileId: string | null;
 };
 
 /**
@@ -31,7 +33,8 @@ export async function activateAccount(
   deps: ActivationDeps,
   access: LinkAccess,
 ): Promise<ActivateAccountResult> {
-  if (await isRepeatPress(deps, access)) return { account: null, isRepeat: true };
+  const repeat = await findRepeatPress(deps, access);
+  if (repeat) return { account: null, isRepeat: true, profileId: repeat.profile?.id ?? null };
   const found = await findLiveLink(deps, access);
   try {
     return await deps.db.transaction(async (tx) => {
@@ -46,22 +49,28 @@ export async function activateAccount(
         actor: `web:${access.clientAddress}`,
         set: { status, statusChangedAt: now, enabled: true },
       });
-      return { account, isRepeat: false };
+      return { account, isRepeat: false, profileId: record.profile?.id ?? null };
     });
   } catch (error) {
     // Pressed at the same time as another press that won the lock: the same done page.
-    if (isAppError(error) && error.code === 'LINK_EXPIRED' && (await isRepeatPress(deps, access)))
-      return { account: null, isRepeat: true };
+    const winner =
+      isAppError(error) && error.code === 'LINK_EXPIRED'
+        ? await findRepeatPress(deps, access)
+        : undefined;
+    if (winner) return { account: null, isRepeat: true, profileId: winner.profile?.id ?? null };
     throw error;
   }
 }
 
 /** Only Activate spends a link: one spent moments ago, on an enabled account, is a double tap. */
-async function isRepeatPress(deps: ActivationDeps, access: LinkAccess): Promise<boolean> {
-  if (!isWellFormedToken(access.token)) return false;
+async function findRepeatPress(
+  deps: ActivationDeps,
+  access: LinkAccess,
+): Promise<AccountRecord | undefined> {
+  if (!isWellFormedToken(access.token)) return undefined;
   const link = await findLinkByTokenHash(deps.db, hashLinkToken(access.token));
-  if (!link?.spentAt || link.revokedAt) return false;
-  if (deps.clock.now().getTime() - link.spentAt.getTime() > REPEAT_PRESS_MS) return false;
+  if (!link?.spentAt || link.revokedAt) return undefined;
+  if (deps.clock.now().getTime() - link.spentAt.getTime() > REPEAT_PRESS_MS) return undefined;
   const record = await findAccountById(deps.db, link.accountId);
-  return record?.account.enabled === true;
+  return record?.account.enabled === true ? record : undefined;
 }

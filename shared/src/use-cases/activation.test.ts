@@ -99,7 +99,7 @@ describe.each(testDatabaseKinds())('automatic activation on %s', (kind) => {
       const { row, payload, text, token } = await lastSmsOutbox(deps, account.id);
       expect(token.length).toBeGreaterThanOrEqual(22); // ≥ 128 bits in base64url
       expect(text).toBe(
-        `sipops: installa e configura l'app del tuo telefono sicuro: ${PUBLIC_BASE_URL}/a/${token}`,
+        `sipops: installa e configura l'app del tuo telefono sicuro: ${PUBLIC_BASE_URL}/a/${token}?lang=it`,
       );
       expect(payload).toMatchObject({
         accountId: account.id,
@@ -282,6 +282,8 @@ describe.each(testDatabaseKinds())('automatic activation on %s', (kind) => {
       await expect(activateAccount(deps, access(token))).resolves.toEqual({
         account: null,
         isRepeat: true,
+        // The done page it lands on wears the account's profile.
+        profileId: expect.stringMatching(/^[0-9a-f-]{36}$/),
       });
       deps.clock.advance(HOUR);
       for (const use of [resolveActivationLink, fetchProvisioning, activateAccount]) {

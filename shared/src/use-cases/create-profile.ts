@@ -1,4 +1,6 @@
 import { provisioningProfiles } from '@sipops/db/schema';
+import { measureProfileSms } from '../branding/profile-sms.ts';
+import { brandingChanges, FALLBACK_BASE_URL } from '../branding/save-branding.ts';
 import { rethrowUniqueViolation } from '../database-errors.ts';
 import type { Actor, Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
@@ -6,25 +8,41 @@ import { recordAudit } from '../record-change.ts';
 import { type CreateProfileInput, defaultSipPort } from './profile-schemas.ts';
 import { type ProfileView, toProfileView } from './profile-view.ts';
 
+/** The deps of saving a profile: the public address measures its SMS with their real link. */
+export type ProfileDeps = Deps & { publicBaseUrl?: string };
+
 export async function createProfile(
-  deps: Deps,
+  deps: ProfileDeps,
   actor: Actor,
   input: CreateProfileInput,
 ): Promise<ProfileView> {
   return deps.db.transaction(async (tx) => {
     const now = deps.clock.now();
+    const {
+      name,
+      sipHost,
+      realm,
+      sipPort,
+      transport,
+      iosUrl,
+      androidUrl,
+      brand,
+      appScheme,
+      ...branding
+    } = input;
     const [row] = await tx
       .insert(provisioningProfiles)
       .values({
-        name: input.name,
-        sipHost: input.sipHost,
-        realm: input.realm ?? null,
-        sipPort: input.sipPort ?? defaultSipPort(input.transport),
-        transport: input.transport,
-        iosUrl: input.iosUrl ?? null,
-        androidUrl: input.androidUrl ?? null,
-        ...(input.brand ? { brand: input.brand } : {}),
-        ...(input.appScheme ? { appScheme: input.appScheme } : {}),
+        name,
+        sipHost,
+        realm: realm ?? null,
+        sipPort: sipPort ?? defaultSipPort(transport),
+        transport,
+        iosUrl: iosUrl ?? null,
+        androidUrl: androidUrl ?? null,
+        ...(brand ? { brand } : {}),
+        ...(appScheme ? { appScheme } : {}),
+        ...(await brandingChanges(tx, branding, {})),
         createdAt: now,
         updatedAt: now,
       })
@@ -33,12 +51,14 @@ export async function createProfile(
         rethrowUniqueViolation(error, {
           provisioning_profiles_name_unique: new AppError(
             'DUPLICATE_NAME',
-            `a profile named "${input.name}" exists already`,
+            `a profile named "${name}" exists already`,
             { field: 'name' },
           ),
         }),
       );
     if (!row) throw new Error('insert returned no profile');
+    // Refuses an SMS over two segments; the front ends show the same measures to staff.
+    measureProfileSms(row.smsTemplates, row.brand, deps.publicBaseUrl ?? FALLBACK_BASE_URL);
     const view = toProfileView(row);
     await recordAudit(tx, {
       action: 'profile.created',

@@ -52,6 +52,11 @@ describe.each(testDatabaseKinds())('groups and profiles on %s', (kind) => {
         androidUrl: null,
         brand: 'sipops',
         appScheme: 'sipops',
+        accentColor: null,
+        supportContact: null,
+        timeZone: 'Europe/Rome',
+        logoSha256: null,
+        smsTemplates: {},
       });
       const [row] = await deps.db
         .select()

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { nameSchema } from '../account-schemas.ts';
 import { appSchemeSchema } from '../app-scheme.ts';
+import { contrastRatio, MIN_ACCENT_CONTRAST } from '../branding/contrast.ts';
+import { readLogo } from '../branding/logo.ts';
+import { parseSupportContact } from '../branding/support-contact.ts';
+import { isAppError } from '../errors.ts';
+import { LOCALES } from '../locales/index.ts';
 
 const hostSchema = z
   .string({ error: 'is required' })
@@ -37,6 +42,84 @@ const realmSchema = z
 
 /** An empty realm means "the SIP host", the default. */
 const optionalRealmSchema = z.union([z.literal('').transform(() => null), realmSchema]);
+/** A blank value clears the field (back to its default). */
+const blankAsNull = (value: unknown) =>
+  typeof value === 'string' && value.trim() === '' ? null : value;
+
+const accentColorSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^#[0-9a-f]{6}$/, 'must be a colour written #rrggbb')
+  .superRefine((color, ctx) => {
+    const ratio = contrastRatio(color, '#ffffff');
+    if (ratio < MIN_ACCENT_CONTRAST)
+      ctx.addIssue({
+        code: 'custom',
+        message: `${color} has a contrast of ${ratio.toFixed(2)}:1 with white; buttons need at least ${MIN_ACCENT_CONTRAST}:1 (pick a darker colour)`,
+      });
+  });
+
+const supportContactSchema = z
+  .string()
+  .trim()
+  .max(200, 'must be at most 200 characters')
+  .refine(
+    (value) => parseSupportContact(value) !== undefined,
+    'must be a phone number with its country code (+39…), an e-mail address or an https:// URL',
+  );
+
+const timeZoneSchema = z
+  .string()
+  .trim()
+  .refine((zone) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: zone });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'must be a time zone such as Europe/Rome or UTC');
+
+const smsTemplateSchema = z
+  .string()
+  .trim()
+  .max(480, 'must be at most 480 characters')
+  .refine((text) => text.includes('{link}'), 'must contain {link}, where the link goes');
+
+const templatesByLocale = z.strictObject(
+  Object.fromEntries(
+    LOCALES.map((locale) => [
+      locale,
+      z.preprocess(blankAsNull, smsTemplateSchema.nullable()).optional(),
+    ]),
+  ),
+);
+
+/** `{installation: {en: '…'}, activation: {…}}`; null or blank puts the built-in text back. */
+export const smsTemplatesSchema = z.strictObject({
+  installation: templatesByLocale.optional(),
+  activation: templatesByLocale.optional(),
+});
+export type SmsTemplatesInput = z.output<typeof smsTemplatesSchema>;
+
+/** The logo file's bytes, checked for type and size. */
+const logoSchema = z.instanceof(Uint8Array).transform((data, ctx) => {
+  try {
+    return readLogo(Buffer.from(data));
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: isAppError(error) ? error.message : String(error) });
+    return z.NEVER;
+  }
+});
+
+const brandingShape = {
+  accentColor: z.preprocess(blankAsNull, accentColorSchema.nullable()).optional(),
+  supportContact: z.preprocess(blankAsNull, supportContactSchema.nullable()).optional(),
+  timeZone: timeZoneSchema.optional(),
+  logo: logoSchema.nullable().optional(),
+  smsTemplates: smsTemplatesSchema.optional(),
+};
 
 export const profileFieldsShape = {
   sipHost: hostSchema,
@@ -59,6 +142,7 @@ export const createProfileSchema = z.strictObject({
   brand: profileFieldsShape.brand.optional(),
   appScheme: schemeSchema.optional(),
   realm: optionalRealmSchema.optional(),
+  ...brandingShape,
 });
 export type CreateProfileInput = z.output<typeof createProfileSchema>;
 
@@ -72,6 +156,7 @@ export const editProfileSchema = z.strictObject({
   brand: profileFieldsShape.brand.optional(),
   appScheme: schemeSchema.optional(),
   realm: optionalRealmSchema.optional(),
+  ...brandingShape,
 });
 export type EditProfileInput = z.output<typeof editProfileSchema>;
 

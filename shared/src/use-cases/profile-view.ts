@@ -1,4 +1,5 @@
 import type { ProfileRow } from '@sipops/db/queries';
+import type { SmsTemplates } from '@sipops/db/schema';
 
 export type ProfileView = {
   id: string;
@@ -12,6 +13,12 @@ export type ProfileView = {
   androidUrl: string | null;
   brand: string;
   appScheme: string;
+  accentColor: string | null;
+  supportContact: string | null;
+  timeZone: string;
+  /** The SHA-256 of its logo, served at `/logos/<sha256>`; null: none. */
+  logoSha256: string | null;
+  smsTemplates: SmsTemplates;
 };
 
 export function toProfileView(row: ProfileRow): ProfileView {
@@ -26,5 +33,10 @@ export function toProfileView(row: ProfileRow): ProfileView {
     androidUrl: row.androidUrl,
     brand: row.brand,
     appScheme: row.appScheme,
+    accentColor: row.accentColor,
+    supportContact: row.supportContact,
+    timeZone: row.timeZone,
+    logoSha256: row.logoSha256,
+    smsTemplates: row.smsTemplates,
   };
 }

@@ -6,12 +6,13 @@ import {
   provisioningUrl,
 } from '../activation/activation-link.ts';
 import { type LinkAccess, lookUpLink } from '../activation/live-link.ts';
+import { type PageBranding, toPageBranding } from '../branding/page-branding.ts';
 import type { ActivationDeps } from '../deps.ts';
 
 /** What the mobile page needs to show a live link; nothing secret. */
 export type ActivationLinkView = {
   kind: LinkKind;
-  brand: string;
+  branding: PageBranding;
   iosUrl: string | null;
   androidUrl: string | null;
   appScheme: string;
@@ -35,7 +36,7 @@ export async function resolveActivationLink(
   // The profile may have been unset since the link was sent: the page falls back to defaults.
   return {
     kind: link.kind,
-    brand: profile?.brand ?? 'sipops',
+    branding: toPageBranding(profile),
     iosUrl: profile?.iosUrl ?? null,
     androidUrl: profile?.androidUrl ?? null,
     appScheme: profile?.appScheme ?? 'sipops',

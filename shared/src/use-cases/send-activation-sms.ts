@@ -1,13 +1,13 @@
 import type { Database } from '@sipops/db/client';
 import { type AccountRecord, findAccountsByIds } from '@sipops/db/queries';
-import { activationLinks, outbox } from '@sipops/db/schema';
+import { activationLinks, outbox, type SmsTemplates } from '@sipops/db/schema';
 import { type AccountStatus, canGetLinkWhileDisabled, nextStatus } from '../account-lifecycle.ts';
 import type { AccountView } from '../account-view.ts';
 import {
-  activationPageUrl,
   generateLinkToken,
   hashLinkToken,
   type LinkKind,
+  smsLinkUrl,
 } from '../activation/activation-link.ts';
 import {
   composeSmsText,
@@ -95,7 +95,13 @@ export function createActivationSmsQueue(deps: ActivationDeps, actor: Actor): Qu
 }
 
 /** An account that may get the SMS: where it goes, and the status it moves to. */
-type SmsPlan = { record: AccountRecord; to: string; brand: string; status: AccountStatus };
+type SmsPlan = {
+  record: AccountRecord;
+  to: string;
+  brand: string;
+  templates: SmsTemplates;
+  status: AccountStatus;
+};
 
 /** The checks of one account, before anything is written. */
 function planActivationSms(record: AccountRecord, kind: LinkKind): SmsPlan {
@@ -131,7 +137,7 @@ function planActivationSms(record: AccountRecord, kind: LinkKind): SmsPlan {
     account.status,
     kind === 'installation' ? 'installation_sms_sent' : 'activation_sms_sent',
   );
-  return { record, to, brand: profile.brand, status };
+  return { record, to, brand: profile.brand, templates: profile.smsTemplates, status };
 }
 
 /**
@@ -179,7 +185,8 @@ async function issueActivationSms(
         locale,
         kind,
         brand: plan.brand,
-        url: activationPageUrl(deps.publicBaseUrl, token),
+        url: smsLinkUrl(deps.publicBaseUrl, token, locale),
+        templates: plan.templates,
       });
       const payload: SmsPayload = {
         accountId: plan.record.account.id,

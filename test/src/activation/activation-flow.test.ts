@@ -76,7 +76,7 @@ describe.each(testDatabaseKinds())(
       expect(sent.stdout).toMatch(/SMS to \+39\d+ queued/);
       await expect.poll(() => fake.messages.length, { timeout: 20_000 }).toBe(before + 1);
       const message = fake.messages.at(-1);
-      const token = /\/a\/([A-Za-z0-9_-]{32})$/.exec(message?.body ?? '')?.[1];
+      const token = /\/a\/([A-Za-z0-9_-]{32})\?lang=it$/.exec(message?.body ?? '')?.[1];
       if (!message || !token) throw new Error(`no link in ${message?.body}`);
       return { token, sid: message.sid };
     }
@@ -182,7 +182,7 @@ describe.each(testDatabaseKinds())(
         redirect: 'manual',
       });
       expect(early.status).toBe(303);
-      expect(early.headers.get('location')).toBe(`/a/${token}?notice=not-ready#activate`);
+      expect(early.headers.get('location')).toBe(`/a/${token}?lang=en&notice=not-ready#activate`);
 
       const xml = await fetch(`${app.baseUrl}/api/provisioning/${token}`, {
         headers: { 'x-linphone-provisioning': 'true' },
@@ -227,7 +227,9 @@ describe.each(testDatabaseKinds())(
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
       });
       expect(activated.status).toBe(303);
-      expect(activated.headers.get('location')).toBe('/a/done');
+      expect(activated.headers.get('location')).toMatch(
+        /^\/a\/done\?lang=en&profile=[0-9a-f-]{36}$/,
+      );
       expect(await app.sipJson('show', username)).toMatchObject({
         status: 'activated',
         enabled: true,
@@ -237,7 +239,7 @@ describe.each(testDatabaseKinds())(
         method: 'POST',
         redirect: 'manual',
       });
-      expect(again.headers.get('location')).toBe('/a/done');
+      expect(again.headers.get('location')).toMatch(/^\/a\/done\?lang=en&profile=[0-9a-f-]{36}$/);
       expect((await fetch(`${app.baseUrl}/a/${token}`)).status).toBe(404);
       expect((await fetch(`${app.baseUrl}/api/provisioning/${token}`)).status).toBe(404);
     });

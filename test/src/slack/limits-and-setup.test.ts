@@ -69,6 +69,11 @@ function profile(i: number): ProfileView {
     androidUrl: null,
     brand: 'b'.repeat(40),
     appScheme: 'sipops',
+    accentColor: null,
+    supportContact: null,
+    timeZone: 'Europe/Rome',
+    logoSha256: null,
+    smsTemplates: {},
   };
 }
 

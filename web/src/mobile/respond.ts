@@ -1,19 +1,66 @@
 import { isAppError } from '@sipops/shared/errors';
+import { type Locale, pickLocale } from '@sipops/shared/locales/index';
 import { HTTP_STATUS, RETRY_AFTER_SECONDS } from '../http-errors.ts';
-import { type Locale, pickLocale } from '../i18n.ts';
+import type { PageContext } from './layout.tsx';
 import {
-  mobilePageHeaders,
+  type RenderedPage,
   renderDeadLinkPage,
   renderErrorPage,
   renderTooManyPage,
-} from './pages.ts';
+} from './pages.tsx';
+import { styleHash } from './styles.ts';
 
+/** `?lang=` first (the SMS link carries the SMS's language), then Accept-Language. */
 export function localeOf(request: Request): Locale {
-  return pickLocale(request.headers.get('accept-language'));
+  return pickLocale(
+    new URL(request.url).searchParams.get('lang'),
+    request.headers.get('accept-language'),
+  );
 }
 
-export function mobilePage(body: string, locale: Locale, status = 200): Response {
-  return new Response(body, { status, headers: mobilePageHeaders(locale) });
+/** This page's address in each language: its path with `lang` set, other parameters kept. */
+export function languageLinks(request: Request, keep: string[] = []): (locale: Locale) => string {
+  const url = new URL(request.url);
+  return (locale) => {
+    const params = new URLSearchParams();
+    for (const name of keep) {
+      const value = url.searchParams.get(name);
+      if (value) params.set(name, value);
+    }
+    params.set('lang', locale);
+    return `${url.pathname}?${params}`;
+  };
+}
+
+/** The headers of every mobile page: nothing cached, indexed, framed, referred or scripted. */
+export function mobilePageHeaders(locale: Locale, css?: string): Record<string, string> {
+  return {
+    'Content-Type': 'text/html; charset=utf-8',
+    'Content-Language': locale,
+    'Content-Security-Policy': [
+      "default-src 'none'",
+      ...(css ? [`style-src ${styleHash(css)}`] : []),
+      // The profile's logo is served by this site; the favicon is `data:,`.
+      "img-src 'self' data:",
+      "form-action 'self'",
+      "frame-ancestors 'none'",
+      "base-uri 'none'",
+    ].join('; '),
+    'Referrer-Policy': 'no-referrer',
+    'Cache-Control': 'no-store',
+    'X-Robots-Tag': 'noindex, nofollow',
+    'X-Content-Type-Options': 'nosniff',
+    Vary: 'Accept-Language, User-Agent',
+  };
+}
+
+export async function mobilePage(
+  page: Promise<RenderedPage>,
+  locale: Locale,
+  status = 200,
+): Promise<Response> {
+  const { html, css } = await page;
+  return new Response(html, { status, headers: mobilePageHeaders(locale, css) });
 }
 
 /** A 303 to a path of this site (relative: right behind any proxy), with the pages' headers. */
@@ -22,18 +69,27 @@ export function seeOther(path: string, locale: Locale): Response {
   return new Response(null, { status: 303, headers: { ...headers, Location: path } });
 }
 
-/** A refusal or a failure as a page the person can act on. */
-export function mobileErrorPage(error: unknown, locale: Locale, where: string): Response {
+/** A refusal or a failure as a page the person can act on, with the support contact. */
+export async function mobileErrorPage(
+  error: unknown,
+  context: PageContext,
+  where: string,
+): Promise<Response> {
+  const { locale } = context;
   if (isAppError(error) && error.code === 'LINK_EXPIRED')
-    return mobilePage(renderDeadLinkPage(locale), locale, HTTP_STATUS.LINK_EXPIRED);
+    return mobilePage(renderDeadLinkPage(context), locale, HTTP_STATUS.LINK_EXPIRED);
   if (isAppError(error) && error.code === 'TOO_MANY_ATTEMPTS') {
-    const response = mobilePage(renderTooManyPage(locale), locale, HTTP_STATUS.TOO_MANY_ATTEMPTS);
+    const response = await mobilePage(
+      renderTooManyPage(context),
+      locale,
+      HTTP_STATUS.TOO_MANY_ATTEMPTS,
+    );
     response.headers.set('Retry-After', String(RETRY_AFTER_SECONDS));
     return response;
   }
   console.error(`[sipops] ${where}: ${error instanceof Error ? error.message : String(error)}`);
   return mobilePage(
-    renderErrorPage(locale),
+    renderErrorPage(context),
     locale,
     isAppError(error) ? HTTP_STATUS[error.code] : 503,
   );

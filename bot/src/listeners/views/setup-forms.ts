@@ -1,3 +1,4 @@
+import { measureProfileSms } from '@sipops/shared/branding/profile-sms';
 import { createGroup, createGroupSchema } from '@sipops/shared/use-cases/create-group';
 import { createProfile } from '@sipops/shared/use-cases/create-profile';
 import { editProfile } from '@sipops/shared/use-cases/edit-profile';
@@ -6,7 +7,7 @@ import { parseInput } from '@sipops/shared/validation';
 import { actorOf, type BotContext } from '../../bot-context.ts';
 import { readGroupForm, readProfileForm } from '../../form-input.ts';
 import { escapeText, section } from '../../views/blocks.ts';
-import { describeGroup } from '../../views/setup-forms.ts';
+import { describeGroup, describeProfileSms } from '../../views/setup-forms.ts';
 import { type SubmissionArgs, submitForm } from './submit-form.ts';
 
 export function groupSubmitted(args: SubmissionArgs, context: BotContext): Promise<void> {
@@ -39,7 +40,7 @@ export function profileSubmitted(args: SubmissionArgs, context: BotContext): Pro
         text: `Profile ${profile.name} created`,
         blocks: [
           section(
-            `:white_check_mark: Provisioning profile *${escapeText(profile.name)}* (${escapeText(profile.sipHost)}:${profile.sipPort} ${profile.transport.toUpperCase()}) created by <@${who.userId}>.`,
+            `:white_check_mark: Provisioning profile *${escapeText(profile.name)}* (${escapeText(profile.sipHost)}:${profile.sipPort} ${profile.transport.toUpperCase()}) created by <@${who.userId}>.\n${describeProfileSms(measureProfileSms(profile.smsTemplates, profile.brand, context.deps.publicBaseUrl))}`,
           ),
         ],
       };
@@ -61,7 +62,7 @@ export function profileEditSubmitted(args: SubmissionArgs, context: BotContext):
         text: `Profile ${profile.name} saved`,
         blocks: [
           section(
-            `:pencil2: Provisioning profile *${escapeText(profile.name)}* (${escapeText(profile.sipHost)}:${profile.sipPort} ${profile.transport.toUpperCase()}) saved by <@${who.userId}>.`,
+            `:pencil2: Provisioning profile *${escapeText(profile.name)}* (${escapeText(profile.sipHost)}:${profile.sipPort} ${profile.transport.toUpperCase()}) saved by <@${who.userId}>.\n${describeProfileSms(measureProfileSms(profile.smsTemplates, profile.brand, context.deps.publicBaseUrl))}`,
           ),
         ],
       };

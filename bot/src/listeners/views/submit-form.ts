@@ -44,8 +44,10 @@ export async function submitForm(
   } catch (error) {
     const blockIds = inputBlockIds(view);
     if (isAppError(error) && error.code !== 'FORBIDDEN') {
-      const isOnFields = error.issues.some((issue) =>
-        blockIds.includes(issue.field.split('.')[0] ?? ''),
+      // A field's own block (`smsTemplates.installation.it`), else its parent's (`deny.2` → deny).
+      const isOnFields = error.issues.some(
+        (issue) =>
+          blockIds.includes(issue.field) || blockIds.includes(issue.field.split('.')[0] ?? ''),
       );
       if (isOnFields) {
         await ack({ response_action: 'errors', errors: toBlockErrors(error, blockIds) });

@@ -31,9 +31,10 @@ export function modalTests(harness: () => SlackHarness): void {
       view: SentView,
       values: Record<string, unknown>,
       errors: Record<string, string | RegExp>,
+      user: string = USERS.support,
     ): Promise<Sent> {
       const before = await snapshot(h.deps);
-      const sent = await h.submit(USERS.support, view, values);
+      const sent = await h.submit(user, view, values);
       expect(sent.status).toBe(200);
       expect(sent.ms).toBeLessThan(3000);
       expect(sent.json?.response_action).toBe('errors');
@@ -371,6 +372,57 @@ export function modalTests(harness: () => SlackHarness): void {
         // Emptied: the realm follows the SIP host again.
         realm: 'sip.mobile.example.com',
         sipHost: 'sip.mobile.example.com',
+      });
+      expect(h.fake.violations).toEqual([]);
+    });
+
+    it('saves the branding of a profile from its form, shows what each SMS costs, and refuses a light accent or a long SMS on their inputs', async () => {
+      const view = await openForm('profiles new', USERS.admin);
+      // The logo cannot come through a Slack form: the form says how to set it.
+      expect(readable(view)).toContain('--logo logo.png');
+      await expectRefused(
+        view,
+        { name: 'branded', sipHost: 'sip.example.com', accentColor: '#ffcc00' },
+        { accentColor: /^#ffcc00 has a contrast of 1\.51:1 with white/ },
+        USERS.admin,
+      );
+      // Measured once the rest is valid: with the brand and a real link, it takes three SMS.
+      await expectRefused(
+        view,
+        {
+          name: 'branded',
+          sipHost: 'sip.example.com',
+          'smsTemplates.installation.it': `{brand}: l’app ${'x'.repeat(150)} {link}`,
+        },
+        { 'smsTemplates.installation.it': /^is 3 SMS \(UCS-2, \d+ UCS-2 units\)/ },
+        USERS.admin,
+      );
+      const done = expectDone(
+        await h.submit(USERS.admin, view, {
+          name: 'branded',
+          sipHost: 'sip.example.com',
+          brand: 'Acme',
+          accentColor: '#0b5d3b',
+          supportContact: 'help@acme.example',
+          timeZone: 'Europe/London',
+          'smsTemplates.installation.en': '{brand}: set up your phone: {link}',
+        }),
+      );
+      expect(done.read).toMatch(/SMS: en 1 SMS \(GSM-7, \d+ characters\) · it 1 SMS/);
+      expect((await listProfiles(h.deps)).find((p) => p.name === 'branded')).toMatchObject({
+        accentColor: '#0b5d3b',
+        supportContact: 'help@acme.example',
+        timeZone: 'Europe/London',
+        smsTemplates: { installation: { en: '{brand}: set up your phone: {link}' } },
+      });
+      // Emptied on the edit form, the SMS goes back to the built-in text.
+      const edit = await openForm('profiles edit branded', USERS.admin);
+      expectDone(
+        await h.submit(USERS.admin, edit, { 'smsTemplates.installation.en': '', accentColor: '' }),
+      );
+      expect((await listProfiles(h.deps)).find((p) => p.name === 'branded')).toMatchObject({
+        accentColor: null,
+        smsTemplates: { installation: {} },
       });
       expect(h.fake.violations).toEqual([]);
     });

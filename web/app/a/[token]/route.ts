@@ -2,7 +2,8 @@ import { isAppError } from '@sipops/shared/errors';
 import { activateAccount } from '@sipops/shared/use-cases/activate-account';
 import { resolveActivationLink } from '@sipops/shared/use-cases/resolve-activation-link';
 import { clientAddress } from '../../../src/client-address.ts';
-import { renderSetUpPage } from '../../../src/mobile/pages.ts';
+import { brandedContext, pageContext } from '../../../src/mobile/page-context.ts';
+import { renderSetUpPage } from '../../../src/mobile/pages.tsx';
 import { detectPlatform } from '../../../src/mobile/platform.ts';
 import { localeOf, mobileErrorPage, mobilePage, seeOther } from '../../../src/mobile/respond.ts';
 import { getWebRuntime } from '../../../src/runtime.ts';
@@ -26,15 +27,15 @@ export async function GET(request: Request, { params }: Context): Promise<Respon
       clientAddress: clientAddress(request.headers),
     });
     const page = renderSetUpPage({
-      locale,
+      context: pageContext(request, link.branding),
       platform: detectPlatform(request.headers.get('user-agent')),
       link,
-      actionPath: `/a/${token}`,
+      actionPath: `/a/${token}?lang=${locale}`,
       isNotReady: new URL(request.url).searchParams.get('notice') === 'not-ready',
     });
     return mobilePage(page, locale);
   } catch (error) {
-    return mobileErrorPage(error, locale, 'activation page');
+    return mobileErrorPage(error, await brandedContext(request), 'activation page');
   }
 }
 
@@ -44,12 +45,19 @@ export async function POST(request: Request, { params }: Context): Promise<Respo
   const locale = localeOf(request);
   try {
     const { deps } = await getWebRuntime();
-    await activateAccount(deps, { token, clientAddress: clientAddress(request.headers) });
-    return seeOther('/a/done', locale);
+    const { profileId } = await activateAccount(deps, {
+      token,
+      clientAddress: clientAddress(request.headers),
+    });
+    const query = new URLSearchParams({
+      lang: locale,
+      ...(profileId ? { profile: profileId } : {}),
+    });
+    return seeOther(`/a/done?${query}`, locale);
   } catch (error) {
     // Pressed before the app fetched its settings: back to the page, which says what to do.
     if (isAppError(error) && error.code === 'INVALID_TRANSITION')
-      return seeOther(`/a/${token}?notice=not-ready#activate`, locale);
-    return mobileErrorPage(error, locale, 'activate');
+      return seeOther(`/a/${token}?lang=${locale}&notice=not-ready#activate`, locale);
+    return mobileErrorPage(error, await brandedContext(request), 'activate');
   }
 }
