@@ -394,7 +394,10 @@ export function modalTests(harness: () => SlackHarness): void {
           sipHost: 'sip.example.com',
           'smsTemplates.installation.it': `{brand}: l’app ${'x'.repeat(150)} {link}`,
         },
-        { 'smsTemplates.installation.it': /^is 3 SMS \(UCS-2, \d+ UCS-2 units\)/ },
+        {
+          'smsTemplates.installation.it':
+            /^is \d+ SMS \(UCS-2, \d+ UCS-2 units\) with the brand and a \d+-character link; at most 2 SMS are allowed$/,
+        },
         USERS.admin,
       );
       const done = expectDone(
