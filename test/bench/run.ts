@@ -1,7 +1,7 @@
 import { benchActivationPage } from './activation-page.bench.ts';
 import { benchBatchImport } from './batch-import.ts';
-import { benchSipRegister } from './sip-register.ts';
 import { benchPageWeight } from './page-weight.bench.ts';
+import { benchSipRegister } from './sip-register.ts';
 
 /**
  * `npm run bench [-- <name>…]`: runs every bench listed here (add yours), or only those named.

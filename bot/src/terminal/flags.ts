@@ -51,7 +51,7 @@ export const FLAGS = {
   realm: { field: 'realm', value: '<realm>' },
   'accent-color': { field: 'accentColor', value: '#rrggbb' },
   support: { field: 'supportContact', value: '<+phone|e-mail|https URL>' },
-  'time-zone': { field: 'timeZone', value: '<Area/City>' },
+  'time-zone': { field: 'timeZone', value: '<Area/City, e.g. Europe/Rome>' },
   logo: { field: 'logo', value: '<file.png|file.svg|none>' },
   ...SMS_FLAGS,
   status: { field: 'status', value: '<status>' },
@@ -67,7 +67,6 @@ export const FLAGS = {
   before: { field: 'before', value: '<entry id>' },
   team: { field: 'teamId', value: '<slack team id>' },
   digest: { field: 'digestTime', value: 'HH:MM|off' },
-  'time-zone': { field: 'timeZone', value: '<zone, e.g. Europe/Rome>' },
 } as const satisfies Record<string, FlagDefinition>;
 
 export type FlagName = keyof typeof FLAGS;
