@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +20,8 @@ export type PrivatePostgres = {
   isRunning(): boolean;
   /** Stops it (if running) and deletes its folder; safe to call twice. */
   destroy(): Promise<void>;
+  /** destroy() for a process that is exiting: synchronous. */
+  destroyNow(): void;
 };
 
 function run(program: string, args: string[], timeoutMs = 120_000): Promise<string> {
@@ -97,6 +99,18 @@ export async function createPrivatePostgres(): Promise<PrivatePostgres> {
         () => {},
       );
       isRunning = false;
+      rmSync(dir, { recursive: true, force: true });
+    },
+    destroyNow() {
+      if (isDestroyed) return;
+      isDestroyed = true;
+      const args = [join(PG_BIN, 'pg_ctl'), '-D', data, '-m', 'immediate', '-w', 'stop'];
+      try {
+        if (userInfo().uid === 0) execFileSync('runuser', ['-u', 'postgres', '--', ...args]);
+        else execFileSync(args[0] ?? '', args.slice(1));
+      } catch {
+        // Not running.
+      }
       rmSync(dir, { recursive: true, force: true });
     },
   };
