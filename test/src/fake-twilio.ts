@@ -37,7 +37,11 @@ export type FakeTwilioMessage = {
 export type FakeTwilioScript = '500' | '503' | '500-after' | '429' | '400' | 'hang' | 'hang-after';
 
 /** Picks a fault for a request nothing is scripted for (`GET` look-ups take only 500/503/429). */
-export type FakeTwilioFaults = (method: 'GET' | 'POST') => FakeTwilioScript | undefined;
+export type FakeTwilioFaults = (
+  method: 'GET' | 'POST',
+  /** The message's `To` (POST only). */
+  to?: string,
+) => FakeTwilioScript | undefined;
 
 export type FakeTwilio = {
   /** The API origin, for TWILIO_API_URL or TwilioApiUrlClient. */
@@ -183,7 +187,7 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
         return;
       }
       const form = new URLSearchParams(await readBody(req));
-      const answer = scripts.shift() ?? faults?.('POST');
+      const answer = scripts.shift() ?? faults?.('POST', form.get('To') ?? undefined);
       if (answer === 'hang') return;
       if (answer === 'hang-after') {
         take(form);

@@ -259,6 +259,11 @@ export async function listFailedMessages<K extends OutboxKind>(
   return rows as (typeof outbox.$inferSelect & { kind: K })[];
 }
 
+/** How many messages gave up, for the App Home's "…and N more". */
+export async function countFailedMessages(db: Database, kinds: OutboxKind[]): Promise<number> {
+  return db.$count(outbox, and(eq(outbox.state, 'failed'), inArray(outbox.kind, kinds)));
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -6,7 +6,7 @@ import {
 } from '@sipops/db/queries';
 import { ACCOUNT_STATUSES, type AccountStatus } from '../account-lifecycle.ts';
 import type { Deps } from '../deps.ts';
-import { listFailedMessages } from '../outbox/outbox-worker.ts';
+import { countFailedMessages, listFailedMessages } from '../outbox/outbox-worker.ts';
 
 /** The steps of the automatic activation where an account waits on its user. */
 export const ACTIVATION_STEPS = [
@@ -50,6 +50,8 @@ export type AccountsSummary = {
     error: string;
     at: string;
   }[];
+  /** All the deliveries that failed, of which `failedDeliveries` are the newest. */
+  failedTotal: number;
 };
 
 export type SummarizeAccountsOptions = {
@@ -69,7 +71,7 @@ export async function summarizeAccounts(
 ): Promise<AccountsSummary> {
   const now = deps.clock.now();
   const stuckAfterMs = options.stuckAfterMs ?? STUCK_AFTER_MS;
-  const [counts, stuck, recent, failed] = await Promise.all([
+  const [counts, stuck, recent, failed, failedTotal] = await Promise.all([
     countAccountsByGroup(deps.db),
     listAccountsInStatusSince(
       deps.db,
@@ -79,6 +81,7 @@ export async function summarizeAccounts(
     ),
     listRecentAuditEntries(deps.db, options.recentLimit ?? 10),
     listFailedMessages(deps.db, ['notify', 'sms'], options.failedLimit ?? 10),
+    countFailedMessages(deps.db, ['notify', 'sms']),
   ]);
 
   const totals = emptyCounts();
@@ -128,6 +131,7 @@ export async function summarizeAccounts(
       error: message.lastError ?? 'unknown error',
       at: (message.doneAt ?? message.createdAt).toISOString(),
     })),
+    failedTotal,
   };
 }
 

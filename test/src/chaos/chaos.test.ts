@@ -8,7 +8,7 @@ import { printReport, runChaos } from './chaos-run.ts';
 it('keeps every change whole, delivered once and in order through kills, crashes and faults', async () => {
   const report = await runChaos({
     seconds: 25,
-    workerLifeMs: [100, 1500],
+    workerLifeMs: [1000, 5000],
     postgresEveryMs: [5000, 9000],
     postgresDownMs: [300, 1500],
     log: () => {},
@@ -18,4 +18,6 @@ it('keeps every change whole, delivered once and in order through kills, crashes
   expect(report.counts['worker SIGKILLs'] ?? 0).toBeGreaterThanOrEqual(2);
   expect(report.counts['postgres immediate stops'] ?? 0).toBeGreaterThanOrEqual(1);
   expect(report.counts['changes acknowledged'] ?? 0).toBeGreaterThan(10);
+  // The archived channel and the refused numbers make dead letters: their display is checked.
+  expect(report.counts['dead letters'] ?? 0).toBeGreaterThan(0);
 }, 600_000);

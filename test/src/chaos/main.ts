@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { REPO_ROOT } from '../sip.ts';
 import { printReport, runChaos } from './chaos-run.ts';
 
-/** `npm run chaos`: the chaos run for CHAOS_SECONDS (default 240), then its checks and counts. */
-const DEFAULT_SECONDS = 240;
+/** `npm run chaos`: the chaos run for CHAOS_SECONDS (default 300), then its checks and counts. */
+const DEFAULT_SECONDS = 300;
 
 async function main(): Promise<number> {
   const text = process.env.CHAOS_SECONDS?.trim() || String(DEFAULT_SECONDS);
