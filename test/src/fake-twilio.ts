@@ -225,6 +225,8 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
       send(res, 201, toJson(take(form)));
     })();
   });
+  // A client killed mid-request resets its socket: that is the client's end, not the fake's.
+  server.on('clientError', (_error, socket) => socket.destroy());
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));

@@ -106,6 +106,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   });
   exitGuards.push(() => {
     for (const child of children) child.kill('SIGKILL');
+    rmSync(tmp, { recursive: true, force: true });
   });
 
   try {
@@ -164,6 +165,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       }
     });
     await waitForHealth(server, 180_000);
+    // Health answers once the web app listens; the start-up lines follow.
+    for (let i = 0; i < 120 && !server.output().includes('  links '); i++) await sleep(250);
+    if (!server.output().includes('not delivered here (SIPOPS_WORKERS=off)'))
+      throw new Error(`the web app did not leave the outbox to the workers:\n${server.output()}`);
     log('chaos: web app up (its outbox workers off)');
 
     const handle = await openDatabase({ url: pg.url, maxConnections: 6 });
