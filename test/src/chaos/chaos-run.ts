@@ -577,13 +577,13 @@ async function checkInvariants(c: CheckContext): Promise<void> {
     }[]
   >`select id::text, kind, state, order_key, payload->>'event' as event, attempts, created_at
     from outbox o order by o.id`;
-  for (const kind of ['notify', 'sms'])
-    for (const state of ['done', 'failed', 'pending', 'sending']) {
+  for (const kind of ['notify', 'sms', 'registrar'])
+    for (const state of ['done', 'skipped', 'failed', 'pending', 'sending']) {
       const n = rows.filter((r) => r.kind === kind && r.state === state).length;
       if (n > 0) counts[`outbox ${kind} ${state}`] = n;
     }
   for (const r of rows)
-    if (r.state !== 'done' && r.state !== 'failed') fail(`outbox ${r.id} ended ${r.state}`);
+    if (!['done', 'skipped', 'failed'].includes(r.state)) fail(`outbox ${r.id} ended ${r.state}`);
 
   // Dead letters are shown to staff: the App Home lists the newest and counts them all; a failed
   // SMS is also in `sms list` (and on its account's card) as failed.
