@@ -3,13 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bufferedIo } from '@sipops/bot/terminal/io';
 import { runCli } from '@sipops/bot/terminal/run-cli';
 import { openDatabase } from '@sipops/db/client';
 import type { ActivationDeps } from '@sipops/shared/deps';
 import { systemClock } from '@sipops/shared/deps';
 import { summarizeAccounts } from '@sipops/shared/use-cases/summarize-accounts';
 import postgres from 'postgres';
+import { bufferedIo } from '../buffered-io.ts';
 import { type FakeSlack, type FakeSlackResponse, startFakeSlack } from '../fake-slack.ts';
 import {
   FAKE_ACCOUNT_SID,

@@ -1,7 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bufferedIo } from '@sipops/bot/terminal/io';
 import { runCli } from '@sipops/bot/terminal/run-cli';
 import { createTestDatabase, type TestDatabase, testDatabaseKinds } from '@sipops/db/testing';
 import type { ActivationDeps } from '@sipops/shared/deps';
@@ -9,6 +8,7 @@ import { systemClock } from '@sipops/shared/deps';
 import { seedGroups } from '@sipops/shared/use-cases/test-fixture';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ActivationServer, startActivationServer } from '../activation/activation-server.ts';
+import { bufferedIo } from '../buffered-io.ts';
 import { embeddedEnv, runSip } from '../sip.ts';
 import { plainPgsm, plainSnom, wizard } from '../slack/accounts.ts';
 import { readable, type SlackHarness, startSlackHarness, USERS } from '../slack/slack-harness.ts';
