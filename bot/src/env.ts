@@ -38,6 +38,12 @@ const serverEnvSchema = z.object({
       }
       return proxies;
     }),
+  SIPOPS_WORKERS: z
+    .preprocess(
+      (value) => (typeof value === 'string' ? value.trim() || undefined : value),
+      z.enum(['on', 'off'], { message: 'must be on or off' }).optional(),
+    )
+    .default('on'),
 });
 
 export type ServerConfig = {
@@ -45,6 +51,8 @@ export type ServerConfig = {
   port: number;
   /** Proxies whose X-Forwarded-For names the client; nobody else's is believed. */
   trustedProxies: TrustedProxies;
+  /** False: `npm run workers` delivers the outbox from a process of its own. */
+  isRunningWorkers: boolean;
 };
 
 /** Settings of `npm start`: the shared ones and the ports; every wrong variable is named. */
@@ -61,7 +69,12 @@ export function readServerConfig(): ServerConfig {
   if (!parsed.success)
     problems.push(...parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   if (!runtime || !parsed.success) throw new ConfigError(problems);
-  return { runtime, port: parsed.data.PORT, trustedProxies: parsed.data.SIPOPS_TRUSTED_PROXIES };
+  return {
+    runtime,
+    port: parsed.data.PORT,
+    trustedProxies: parsed.data.SIPOPS_TRUSTED_PROXIES,
+    isRunningWorkers: parsed.data.SIPOPS_WORKERS === 'on',
+  };
 }
 
 const SLACK_DEFAULT_API_URL = 'https://slack.com/api/';

@@ -7,6 +7,7 @@ import { ConfigError } from '@sipops/shared/runtime-config';
 import { reportPart } from '@sipops/shared/service-parts';
 import next from 'next';
 import { createSlackApp, SLACK_EVENTS_PATH, type SlackBot } from './app.ts';
+import { startBackgroundWorkers } from './background-workers.ts';
 import {
   type BotConfig,
   readBotConfig,
@@ -16,13 +17,6 @@ import {
 } from './env.ts';
 import { limitHeapGrowth } from './heap-growth.ts';
 import { startDigestLoop } from './notifications/start-digest-loop.ts';
-import {
-  createNotifyClient,
-  startNotificationWorker,
-} from './notifications/start-notification-worker.ts';
-import { startRegistrarWorker } from './registrar/start-registrar-worker.ts';
-import { startImportSmsProgress } from './sms/start-import-sms-progress.ts';
-import { describeSms, startSmsWorker } from './sms/start-sms-worker.ts';
 import { createForwardHandler } from './terminal/forward.ts';
 import { guardWebResponse } from './web-response-guard.ts';
 
@@ -90,46 +84,24 @@ async function start(): Promise<void> {
     slack = keepSlackRunning(botConfig, () => createSlackApp({ config: botConfig, deps }));
   }
 
-  const notifyClient = botConfig.botToken
-    ? createNotifyClient(botConfig.botToken, botConfig.apiUrl)
-    : undefined;
-  const notifications = notifyClient
-    ? startNotificationWorker({
-        db: runtime.deps.db,
-        clock: runtime.deps.clock,
-        client: notifyClient,
-        defaultChannel: botConfig.notifyChannel,
+  // SIPOPS_WORKERS=off: the outbox is delivered by `npm run workers`, in a process of its own.
+  const workers = config.isRunningWorkers
+    ? startBackgroundWorkers(runtime, {
+        bot: botConfig,
+        sms: smsConfig,
+        registrar: registrarConfig,
       })
     : undefined;
   // Groups with a daily digest get it in their channel at their time, once a day.
-  const digests = notifications ? startDigestLoop({ deps: runtime.deps }) : undefined;
+  const digests =
+    workers && botConfig.botToken ? startDigestLoop({ deps: runtime.deps }) : undefined;
   console.log(
-    notifications
-      ? `  notify    Slack, to each group's channel${botConfig.notifyChannel ? ` or ${botConfig.notifyChannel}` : ' (set SIPOPS_NOTIFY_CHANNEL for groups without one)'}`
-      : '  notify    off: SLACK_BOT_TOKEN is not set; account changes wait in the outbox and are posted once it is',
+    workers
+      ? workers.lines.join('\n')
+      : '  outbox    not delivered here (SIPOPS_WORKERS=off): run npm run workers beside this server',
   );
-  const sms = startSmsWorker({
-    deps: runtime.deps,
-    config: smsConfig,
-    publicBaseUrl: runtime.config.publicBaseUrl,
-  });
-  // Batch imports' SMS followed in Slack: in the importer's DM, or SIPOPS_NOTIFY_CHANNEL.
-  const importSms = notifyClient
-    ? startImportSmsProgress({
-        deps: runtime.deps,
-        client: notifyClient,
-        defaultChannel: botConfig.notifyChannel,
-        perSecond: smsConfig.perSecond,
-      })
-    : undefined;
-  reportPart('workers', 'up');
-  console.log(describeSms(smsConfig));
-  const registrar = startRegistrarWorker({ deps: runtime.deps, rpcUrl: registrarConfig.rpcUrl });
-  console.log(
-    registrarConfig.rpcUrl
-      ? `  registrar Kamailio JSON-RPC at ${registrarConfig.rpcUrl} (ul.rm on disable, delete, revoke-keys)`
-      : '  registrar off: SIPOPS_KAMAILIO_RPC_URL is not set; live registrations are not removed (marked skipped)',
-  );
+  // Off here means delivered by `npm run workers`: health reports the part as off, not down.
+  reportPart('workers', workers ? 'up' : 'off');
   console.log(
     `  links     ${runtime.config.publicBaseUrl}/a/…  (PUBLIC_BASE_URL: where phones reach this server)`,
   );
@@ -143,14 +115,7 @@ async function start(): Promise<void> {
     digests?.stop();
     server.close();
     server.closeAllConnections();
-    void Promise.all([
-      notifications?.stop(),
-      importSms?.stop(),
-      sms.stop(),
-      registrar.stop(),
-      slack?.stop(),
-      app.close(),
-    ])
+    void Promise.all([workers?.stop(), slack?.stop(), app.close()])
       .catch(() => {})
       .then(() => runtime?.close())
       .finally(() => process.exit(0));

@@ -28,8 +28,17 @@ export type FakeSlackCall = {
  * posted, a trigger id is spent) but no answer ever comes back: the case a client timeout meets.
  */
 export type FakeSlackResponse =
-  | { status?: number; headers?: Record<string, string>; json?: object }
+  | {
+      status?: number;
+      headers?: Record<string, string>;
+      json?: object;
+      /** The call takes effect (a message is posted) before this answer: the ambiguous 5xx. */
+      isApplied?: boolean;
+    }
   | 'hang';
+
+/** Picks an answer for a call nothing is scripted for (a fault), or undefined for Slack's own. */
+export type FakeSlackFaults = (method: string) => FakeSlackResponse | undefined;
 
 export type PostedMessage = {
   type: 'message';
@@ -54,6 +63,8 @@ export type FakeSlack = {
   callsTo(method: string): FakeSlackCall[];
   /** Answers the next calls to `method` with these, in order, before the default answers. */
   script(method: string, ...responses: FakeSlackResponse[]): void;
+  /** Answers unscripted calls with what `faults` picks (undefined: no faults) until reset. */
+  setFaults(faults: FakeSlackFaults | undefined): void;
   /** Posting to this channel fails with `error` (default `channel_not_found`) until reset. */
   failChannel(channel: string, error?: string): void;
   /** Messages in a channel, oldest first (what chat.postMessage and chat.update left there). */
@@ -133,6 +144,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const violations: string[] = [];
   const scripts = new Map<string, FakeSlackResponse[]>();
   const failingChannels = new Map<string, string>();
+  let faults: FakeSlackFaults | undefined;
   const channels = new Map<string, PostedMessage[]>();
   const views = new Map<string, StoredView>();
   const usedTriggers = new Set<string>();
@@ -159,6 +171,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       }
     });
   });
+  // A client killed mid-request resets its socket: that is the client's end, not the fake's.
+  server.on('clientError', (_error, socket) => socket.destroy());
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -206,7 +220,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     const method = path.startsWith('/api/') ? path.slice('/api/'.length) : path.slice(1);
     calls.push({ method, body, headers: req.headers, at: now() });
 
-    const scripted = scripts.get(method)?.shift();
+    const scripted = scripts.get(method)?.shift() ?? faults?.(method);
     if (scripted === 'hang') {
       const result = answer(method, body, req.headers);
       if (result.errors) violations.push(...result.errors.map((e) => `${method}: ${e}`));
@@ -215,6 +229,10 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       return;
     }
     if (scripted) {
+      if (scripted.isApplied) {
+        const result = answer(method, body, req.headers);
+        if (result.errors) violations.push(...result.errors.map((e) => `${method}: ${e}`));
+      }
       const status = scripted.status ?? 200;
       res.writeHead(status, { 'content-type': 'application/json', ...scripted.headers });
       res.end(JSON.stringify(scripted.json ?? (status === 200 ? { ok: true } : { ok: false })));
@@ -512,6 +530,9 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     script(method, ...responses) {
       scripts.set(method, [...(scripts.get(method) ?? []), ...responses]);
     },
+    setFaults(pick) {
+      faults = pick;
+    },
     failChannel(channel, error = 'channel_not_found') {
       failingChannels.set(channel, error);
     },
@@ -529,6 +550,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       violations.length = 0;
       scripts.clear();
       failingChannels.clear();
+      faults = undefined;
       channels.clear();
       views.clear();
       usedTriggers.clear();

@@ -36,6 +36,13 @@ export type FakeTwilioMessage = {
  */
 export type FakeTwilioScript = '500' | '503' | '500-after' | '429' | '400' | 'hang' | 'hang-after';
 
+/** Picks a fault for a request nothing is scripted for (`GET` look-ups take only 500/503/429). */
+export type FakeTwilioFaults = (
+  method: 'GET' | 'POST',
+  /** The message's `To` (POST only). */
+  to?: string,
+) => FakeTwilioScript | undefined;
+
 export type FakeTwilio = {
   /** The API origin, for TWILIO_API_URL or TwilioApiUrlClient. */
   url: string;
@@ -43,6 +50,8 @@ export type FakeTwilio = {
   /** Every request, as `METHOD path`. */
   requests: string[];
   script(...answers: FakeTwilioScript[]): void;
+  /** Answers unscripted requests with what `faults` picks (undefined: none) until reset. */
+  setFaults(faults: FakeTwilioFaults | undefined): void;
   /** A `twilio` RequestClient sending here, with a short timeout for the tests. */
   httpClient(timeoutMs?: number): TwilioApiUrlClient;
   /**
@@ -104,6 +113,7 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
   const messages: FakeTwilioMessage[] = [];
   const requests: string[] = [];
   let scripts: FakeTwilioScript[] = [];
+  let faults: FakeTwilioFaults | undefined;
   const sockets = new Set<Socket>();
 
   const send = (res: ServerResponse, status: number, json: object, headers = {}) => {
@@ -138,6 +148,20 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
         return;
       }
       if (req.method === 'GET') {
+        const fault = faults?.('GET');
+        if (fault === '500' || fault === '503') {
+          send(res, Number(fault), { code: 20500, message: 'Internal Server Error', status: 500 });
+          return;
+        }
+        if (fault === '429') {
+          send(
+            res,
+            429,
+            { code: 20429, message: 'Too Many Requests', status: 429 },
+            { 'retry-after': '1' },
+          );
+          return;
+        }
         const to = url.searchParams.get('To');
         const pageSize = Number(url.searchParams.get('PageSize') ?? 50);
         const found = messages
@@ -163,7 +187,7 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
         return;
       }
       const form = new URLSearchParams(await readBody(req));
-      const answer = scripts.shift();
+      const answer = scripts.shift() ?? faults?.('POST', form.get('To') ?? undefined);
       if (answer === 'hang') return;
       if (answer === 'hang-after') {
         take(form);
@@ -201,6 +225,8 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
       send(res, 201, toJson(take(form)));
     })();
   });
+  // A client killed mid-request resets its socket: that is the client's end, not the fake's.
+  server.on('clientError', (_error, socket) => socket.destroy());
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -215,6 +241,9 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
     requests,
     script(...answers) {
       scripts.push(...answers);
+    },
+    setFaults(pick) {
+      faults = pick;
     },
     httpClient(timeoutMs = 1000) {
       return new TwilioApiUrlClient(url, { timeout: timeoutMs, keepAlive: false });
@@ -255,6 +284,7 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
       messages.length = 0;
       requests.length = 0;
       scripts = [];
+      faults = undefined;
     },
     async close() {
       for (const socket of sockets) socket.destroy();

@@ -21,6 +21,8 @@ export type SmsWorkerOptions = {
   log?: (line: string) => void;
   /** Tests point Twilio's client at a fake API. */
   httpClient?: TwilioSmsOptions['httpClient'];
+  /** How long a call to Twilio may take (15 s unless a drill shortens it). */
+  timeoutMs?: number;
 } & Pick<OutboxWorkerOptions, 'maxAttempts' | 'backoffMs' | 'leaseMs' | 'pollIntervalMs'>;
 
 export function createSmsHandler(options: SmsWorkerOptions): OutboxHandler {
@@ -28,13 +30,16 @@ export function createSmsHandler(options: SmsWorkerOptions): OutboxHandler {
   if (config.mode === 'local') return createLocalOutboxSmsHandler(deps, log ? { log } : {});
   const httpClient =
     options.httpClient ??
-    (config.apiUrl ? new TwilioApiUrlClient(config.apiUrl, { timeout: 15_000 }) : undefined);
+    (config.apiUrl
+      ? new TwilioApiUrlClient(config.apiUrl, { timeout: options.timeoutMs ?? 15_000 })
+      : undefined);
   return createTwilioSmsHandler(deps, {
     accountSid: config.accountSid,
     authToken: config.authToken,
     sender: config.sender,
     statusCallbackUrl: `${options.publicBaseUrl}${TWILIO_STATUS_PATH}`,
     ...(httpClient ? { httpClient } : {}),
+    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
     ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
     ...(log ? { log } : {}),
   });

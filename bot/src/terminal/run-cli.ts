@@ -66,9 +66,9 @@ function parseCall(spec: CommandSpec, rest: string[]): ParsedCall {
     if (values[flag] !== undefined) throw new UsageError(`--${flag}: ${reason}`);
   const [min, max] = spec.positionals;
   if (parsed.positionals.length < min || parsed.positionals.length > max) {
-    throw new UsageError(
-      `${spec.name} takes ${min === max ? min : `${min} to ${max}`} argument(s)${spec.args ? `: ${spec.args}` : ''}`,
-    );
+    const takes = `${spec.name} takes ${min === max ? min : `${min} to ${max}`} argument(s)${spec.args ? `: ${spec.args}` : ''}`;
+    const extra = parsed.positionals[max];
+    throw new UsageError(extra === undefined ? takes : `unexpected argument "${extra}" (${takes})`);
   }
   return { spec, values, positionals: parsed.positionals };
 }

@@ -76,7 +76,9 @@ export function buildAppHome(summary: AccountsSummary): HomeView {
           (f) =>
             `• ${formatDate(f.at)} ${escapeText(f.what)}: ${escapeText(truncate(f.error, ERROR_MAX))}`,
         ),
-        undefined,
+        summary.failedTotal > summary.failedDeliveries.length
+          ? `…and ${summary.failedTotal - summary.failedDeliveries.length} older failed deliveries; failed SMS are all in \`npm run sip -- sms list\` and on each account's card.`
+          : undefined,
         10,
       ),
     );

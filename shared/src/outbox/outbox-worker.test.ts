@@ -1,6 +1,6 @@
 import { outbox } from '@sipops/db/schema';
 import { createTestDatabase, type TestDatabase, testDatabaseKinds } from '@sipops/db/testing';
-import { asc, eq } from 'drizzle-orm';
+import { asc, DrizzleQueryError, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   claimDueMessages,
@@ -106,6 +106,25 @@ describe.each(testDatabaseKinds())('outbox worker on %s', (kind) => {
       ['failed', 3, 'server error 500'],
       ['done', 1, null],
     ]);
+  });
+
+  it('retries a message whose handler met a database failure, as an unclear one, never giving it up', async () => {
+    await enqueue('account:a', 'a1');
+    const lost = Object.assign(new Error('write CONNECTION_CLOSED 127.0.0.1:5432'), {
+      code: 'CONNECTION_CLOSED',
+    });
+    const failing = async () => {
+      throw new DrizzleQueryError('select 1 from activation_links', [], lost);
+    };
+    await deliverDueMessages(database.db, clock, 'notify', {
+      handlers: { notify: failing },
+      maxAttempts: 8,
+      backoffMs: () => 1000,
+    });
+    expect(await states()).toEqual([{ text: 'a1', state: 'pending', attempts: 1 }]);
+    advance(1000);
+    const [again] = await claimDueMessages(database.db, clock, 'notify', 10, 60_000);
+    expect(again).toMatchObject({ attempt: 2, isAfterUnclearFailure: true });
   });
 
   it('gives a message whose worker died back after the lease, flagged as an unclear failure', async () => {

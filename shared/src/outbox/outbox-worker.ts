@@ -1,7 +1,7 @@
 import type { Database } from '@sipops/db/client';
 import { executeRows } from '@sipops/db/execute';
 import { type OUTBOX_KINDS, outbox } from '@sipops/db/schema';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, DrizzleQueryError, eq, inArray, sql } from 'drizzle-orm';
 import type { Clock } from '../deps.ts';
 
 export type OutboxKind = (typeof OUTBOX_KINDS)[number];
@@ -170,6 +170,32 @@ export async function markFailedAttempt(
     .where(and(eq(outbox.id, message.id), eq(outbox.state, 'sending')));
 }
 
+/** Codes of a connection to Postgres that broke (postgres.js's own, and the network's). */
+const DATABASE_CONNECTION_CODE = /^(CONNECTION_|CONNECT_TIMEOUT|ECONN|EPIPE|ETIMEDOUT|57P0|08)/;
+
+function isDatabaseFailure(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+    if (current instanceof DrizzleQueryError || current.name === 'PostgresError') return true;
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && DATABASE_CONNECTION_CODE.test(code)) return true;
+    current = current.cause;
+  }
+  return false;
+}
+
+/**
+ * A handler's failure as the worker retries it. Our own database failing (a restart, a lost
+ * connection) is no reason to give a message up, and the try may have sent it already: it is
+ * retried as an unclear failure, so the next try looks before it sends again.
+ */
+function asDeliveryFailure(error: unknown): unknown {
+  if (error instanceof RetryableError || !isDatabaseFailure(error)) return error;
+  const cause = error instanceof DrizzleQueryError ? error.cause : error;
+  const reason = cause instanceof Error ? cause.message : 'no answer';
+  return new RetryableError(`the database failed during the delivery: ${reason}`, undefined, true);
+}
+
 /** One pass over one kind: claim what is due and deliver it. Returns how many were tried. */
 export async function deliverDueMessages(
   db: Database,
@@ -191,12 +217,23 @@ export async function deliverDueMessages(
   );
   for (const message of messages) {
     const startedAt = Date.now();
+    let result: DeliveryResult;
+    let isDelivered = false;
     try {
-      const result = await handler(message);
-      await markDelivered(db, clock, message.id, result);
+      result = await handler(message);
+      isDelivered = true;
     } catch (error) {
-      options.onError?.(error, message);
-      await markFailedAttempt(db, clock, message, error, { maxAttempts, backoffMs });
+      const failure = asDeliveryFailure(error);
+      options.onError?.(failure, message);
+      await markFailedAttempt(db, clock, message, failure, { maxAttempts, backoffMs });
+    }
+    if (isDelivered) {
+      try {
+        await markDelivered(db, clock, message.id, result);
+      } catch (error) {
+        // Delivered, but not recorded: the lease runs out and the next try looks before it sends.
+        options.onError?.(error, message);
+      }
     }
     if (rate) await sleep(Math.max(0, 1000 / rate - (Date.now() - startedAt)));
   }
@@ -257,6 +294,11 @@ export async function listFailedMessages<K extends OutboxKind>(
     .limit(limit);
   // The where clause keeps only these kinds.
   return rows as (typeof outbox.$inferSelect & { kind: K })[];
+}
+
+/** How many messages gave up, for the App Home's "…and N more". */
+export async function countFailedMessages(db: Database, kinds: OutboxKind[]): Promise<number> {
+  return db.$count(outbox, and(eq(outbox.state, 'failed'), inArray(outbox.kind, kinds)));
 }
 
 function sleep(ms: number): Promise<void> {

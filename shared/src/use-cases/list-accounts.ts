@@ -17,8 +17,13 @@ export const listAccountsSchema = z.strictObject({
   enabled: switchSchema.optional(),
   /** Part of a username or of either number (find). */
   text: z.string().trim().min(1, 'must not be empty').optional(),
-  limit: z.number().int().min(1).max(MAX_PAGE_SIZE).default(50),
-  offset: z.number().int().min(0).default(0),
+  limit: z
+    .number()
+    .int()
+    .min(1, `must be a whole number from 1 to ${MAX_PAGE_SIZE}`)
+    .max(MAX_PAGE_SIZE, `must be a whole number from 1 to ${MAX_PAGE_SIZE}`)
+    .default(50),
+  offset: z.number().int().min(0, 'must be 0 or more').default(0),
 });
 export type ListAccountsInput = z.output<typeof listAccountsSchema>;
 

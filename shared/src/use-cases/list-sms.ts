@@ -8,7 +8,12 @@ import { requireAccount } from '../resolve.ts';
 
 export const listSmsSchema = z.strictObject({
   account: z.string().trim().min(1).optional(),
-  limit: z.number().int().min(1).max(500).default(50),
+  limit: z
+    .number()
+    .int()
+    .min(1, 'must be a whole number from 1 to 500')
+    .max(500, 'must be a whole number from 1 to 500')
+    .default(50),
 });
 export type ListSmsInput = z.infer<typeof listSmsSchema>;
 

@@ -131,6 +131,7 @@ describe.each(testDatabaseKinds())('summarizing accounts on %s', (kind) => {
       subject: acmePgsm.username,
       actor: ACTOR,
     });
+    expect(summary.failedTotal).toBe(2);
     expect(summary.failedDeliveries.map((f) => [f.kind, f.what, f.error])).toEqual([
       ['sms', `SMS to ${waitingLong.number} for account ${waitingLong.username}`, 'Twilio 21211'],
       [

@@ -8,6 +8,7 @@ import {
 import { ACCOUNT_STATUSES, type AccountStatus } from '../account-lifecycle.ts';
 import type { GroupScope } from '../authorize.ts';
 import type { Deps } from '../deps.ts';
+import { countFailedMessages } from '../outbox/outbox-worker.ts';
 
 /** The steps of the automatic activation where an account waits on its user. */
 export const ACTIVATION_STEPS = [
@@ -51,6 +52,8 @@ export type AccountsSummary = {
     error: string;
     at: string;
   }[];
+  /** All the deliveries that failed, of which `failedDeliveries` are the newest. */
+  failedTotal: number;
 };
 
 export type SummarizeAccountsOptions = {
@@ -73,7 +76,7 @@ export async function summarizeAccounts(
   const now = deps.clock.now();
   const stuckAfterMs = options.stuckAfterMs ?? STUCK_AFTER_MS;
   const scope = options.scope ?? null;
-  const [counts, stuck, recent, failed] = await Promise.all([
+  const [counts, stuck, recent, failed, allFailedTotal] = await Promise.all([
     countAccountsByGroup(deps.db, scope),
     listAccountsInStatusSince(
       deps.db,
@@ -92,7 +95,10 @@ export async function summarizeAccounts(
         (row): row is typeof row & { kind: 'notify' | 'sms' } => row.kind !== 'registrar',
       ),
     ),
+    // The installation-wide count; a person with a scope sees only their groups' failures.
+    scope ? Promise.resolve(0) : countFailedMessages(deps.db, ['notify', 'sms']),
   ]);
+  const failedTotal = scope ? failed.length : allFailedTotal;
 
   const totals = emptyCounts();
   const byGroup = new Map<string, StatusCounts>();
@@ -141,6 +147,7 @@ export async function summarizeAccounts(
       error: message.lastError ?? 'unknown error',
       at: (message.doneAt ?? message.createdAt).toISOString(),
     })),
+    failedTotal,
   };
 }
 

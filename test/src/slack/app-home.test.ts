@@ -198,9 +198,11 @@ describe('App Home view', () => {
         error: 'e'.repeat(5000),
         at: '2025-03-01T09:00:00.000Z',
       })),
+      failedTotal: 700,
     };
     const view = buildAppHome(summary);
     expect(checkView(view)).toEqual([]);
     expect(JSON.stringify(view)).toContain('more: `/sip list` shows them by status');
+    expect(JSON.stringify(view)).toContain('…and 650 older failed deliveries');
   });
 });
