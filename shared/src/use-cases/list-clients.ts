@@ -1,6 +1,7 @@
 import { type AccountRecord, findAccountsByName } from '@sipops/db/queries';
 import { z } from 'zod';
 import { nameSchema } from '../account-schemas.ts';
+import { type GroupScope, isGroupInScope, requireGroupInScope } from '../authorize.ts';
 import type { Deps } from '../deps.ts';
 import { readRegistrations } from '../registrar/live-registrations.ts';
 import { requireGroup } from '../resolve.ts';
@@ -28,12 +29,17 @@ export type ClientList =
 /** Names looked up a statement at a time, far below Postgres's parameter limit. */
 const NAMES_PER_STATEMENT = 1000;
 
-/** Who is registered now, from the registrar's `location` table: every account's, or one group's. */
+/**
+ * Who is registered now, from the registrar's `location` table: every account's, or one group's;
+ * a person with a scope sees only their groups' accounts (null: every group).
+ */
 export async function listClients(
   deps: Pick<Deps, 'db' | 'clock' | 'locationDb'>,
   input: ListClientsInput,
+  scope: GroupScope = null,
 ): Promise<ClientList> {
   const group = input.group ? await requireGroup(deps.db, input.group) : undefined;
+  if (group) requireGroupInScope(scope, group.id, `group "${group.name}"`);
   const reading = await readRegistrations(deps.locationDb ?? deps.db, deps.clock, undefined);
   if (reading.state !== 'connected') return reading;
   const users = [...new Set(reading.registrations.map((r) => r.user))];
@@ -53,6 +59,7 @@ export async function listClients(
     const record = byName.get(registration.user);
     // Names that are not sipops accounts (the registrar's own users) are not ours to show.
     if (!record || (group && record.group.id !== group.id)) continue;
+    if (!isGroupInScope(scope, record.group.id)) continue;
     clients.push({
       username: record.account.username,
       number: record.account.number,

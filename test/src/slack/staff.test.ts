@@ -175,6 +175,37 @@ describe.each(testDatabaseKinds())('staff and managers in Slack on %s', (kind) =
       expect(acmeAccount.enabled).toBe(false);
     });
 
+    it('a manager of acme sees only acme phones in /sip clients, and is refused beta by name', async () => {
+      // The registrar's own table, as Kamailio's usrloc writes it (the columns sipops reads).
+      await h.deps.db.execute(
+        sql.raw(`create table location (
+          id serial primary key, username varchar(64) not null, domain varchar(64),
+          contact varchar(512) not null, received varchar(128),
+          user_agent varchar(255) not null default '', expires timestamp not null)`),
+      );
+      const later = "now() + interval '1 hour'";
+      await h.deps.db.execute(
+        sql.raw(`insert into location (username, contact, user_agent, expires) values
+          ('${acmeAccount.username}', 'sip:${acmeAccount.username}@127.0.0.1:5070', 'AcmePhone/1', ${later}),
+          ('${betaAccount.username}', 'sip:${betaAccount.username}@127.0.0.1:5071', 'BetaPhone/1', ${later})`),
+      );
+      try {
+        const scoped = readable((await h.command(SCOPED_MANAGER, 'clients')).replies);
+        expect(scoped).toContain('AcmePhone/1');
+        expect(scoped).not.toContain('BetaPhone/1');
+        expect(scoped).not.toContain(betaAccount.username);
+        const beta = readable((await h.command(SCOPED_MANAGER, 'clients beta')).replies);
+        expect(beta).toContain('group "beta" is not in your groups');
+        expect(beta).not.toContain('BetaPhone/1');
+
+        const everyone = readable((await h.command(USERS.manager, 'clients')).replies);
+        expect(everyone).toContain('AcmePhone/1');
+        expect(everyone).toContain('BetaPhone/1');
+      } finally {
+        await h.deps.db.execute(sql.raw('drop table location'));
+      }
+    });
+
     it('a support of acme cannot create an account in beta', async () => {
       const opened = await h.command(SCOPED_SUPPORT, 'create pgsm', {
         triggerId: 'trigger.staff.1',

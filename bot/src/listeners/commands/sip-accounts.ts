@@ -56,11 +56,15 @@ export async function runShow(
   await reply(interaction, await cardWithRegistrations(interaction, account));
 }
 
-export async function runClients(interaction: Interaction, args: string[]): Promise<void> {
+export async function runClients(
+  interaction: Interaction,
+  args: string[],
+  access: Access,
+): Promise<void> {
   if (args.length > 1)
     throw new CommandUsageError(`\`${args.join(' ')}\` is not one group`, usageOf('clients'));
   const input = parseInput(listClientsSchema, args[0] === undefined ? {} : { group: args[0] });
-  const list = await listClients(interaction.context.deps, input);
+  const list = await listClients(interaction.context.deps, input, access.groupIds);
   await reply(interaction, buildClientList(list, input.group));
 }
 
