@@ -200,6 +200,8 @@ describe.each(testDatabaseKinds())('groups and profiles on %s', (kind) => {
         name: 'acme',
         profileId: null,
         slackChannel: null,
+        digestTime: null,
+        digestTimeZone: 'UTC',
         createdAt: at,
       });
       expect(await auditOf('group', view.id)).toMatchObject([
