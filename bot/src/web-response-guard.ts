@@ -22,15 +22,20 @@ const isInternalHeader = (name: string) => /^x-nextjs-/i.test(name);
  * reaches Next (which would fail on it with a bare 500).
  */
 export function guardWebResponse(req: IncomingMessage, res: ServerResponse): boolean {
-  for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
   const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
   res.writeHead = ((...args: unknown[]) => {
     for (const name of res.getHeaderNames()) if (isInternalHeader(name)) res.removeHeader(name);
     const headers = args.find((arg, i) => i > 0 && typeof arg === 'object' && arg !== null);
+    const given = new Set<string>();
     if (headers && !Array.isArray(headers)) {
-      for (const name of Object.keys(headers))
+      for (const name of Object.keys(headers)) {
         if (isInternalHeader(name)) delete (headers as Record<string, unknown>)[name];
+        else given.add(name.toLowerCase());
+      }
     }
+    // Set last and only where missing: a route's own header (CSP, Cache-Control) is never doubled.
+    for (const [name, value] of Object.entries(SECURITY_HEADERS))
+      if (!res.hasHeader(name) && !given.has(name.toLowerCase())) res.setHeader(name, value);
     return writeHead(...args);
   }) as typeof res.writeHead;
   const path = (req.url ?? '/').split('?')[0] ?? '/';
