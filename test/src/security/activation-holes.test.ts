@@ -69,7 +69,8 @@ describe.each(testDatabaseKinds())(
       const { username, token } = await withLink('+39 347 300 0003');
       expect((await fetch(`${app.baseUrl}/api/provisioning/${token}`)).status).toBe(200);
       const answers = await Promise.all(Array.from({ length: 10 }, () => press(token)));
-      expect(answers.map((a) => `${a.status} ${a.headers.get('location')}`)).toEqual(
+      // The done page carries the page's language and profile in its query: the path is what counts.
+      expect(answers.map((a) => `${a.status} ${a.headers.get('location')?.split('?')[0]}`)).toEqual(
         Array.from({ length: 10 }, () => '303 /a/done'),
       );
       expect(await app.sipJson<Shown>('show', username)).toMatchObject({
