@@ -25,8 +25,12 @@ export class UsageError extends Error {
   }
 }
 
-/** What a terminal would obey rather than show: escape sequences, bidirectional overrides. */
-const UNPRINTABLE = /(?![\t\n\r])[\p{Cc}\u202a-\u202e\u2066-\u2069]/gu;
+/**
+ * What a terminal would obey rather than show: escape sequences, bidirectional overrides. Erase to
+ * end of line (ESC [ K), the one sequence the progress bar draws with, hides nothing and passes.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the one escape the bar draws with
+const UNPRINTABLE = /(?![\t\n\r]|\x1b\[K)[\p{Cc}\u202a-\u202e\u2066-\u2069]/gu;
 
 /** Shows control characters as `\u001b` instead of sending them raw to the terminal. */
 export function showControlCharacters(text: string): string {
