@@ -7,9 +7,11 @@ import type { Database } from './client.ts';
 import { executeRows } from './execute.ts';
 
 // Not `new URL('../migrations', import.meta.url)`: Next's bundler takes that for an asset to bundle.
+// This file runs from db/src, or bundled into bot/dist by the bot's build: both sit two levels
+// below the repository.
 export const MIGRATIONS_FOLDER = resolve(
   /* turbopackIgnore: true */ dirname(fileURLToPath(import.meta.url)),
-  '../migrations',
+  '../../db/migrations',
 );
 
 /** Applies the committed migrations; safe to run at every start (applied ones are skipped). */
