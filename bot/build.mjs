@@ -1,17 +1,23 @@
 // Compiles the bot's entry points (the server, the workers, the terminal, the migrator) to plain
-// JavaScript in bot/dist, so that `npm start` and `npm run sip` run compiled code rather than
+// JavaScript under bot/dist, so that `npm start` and `npm run sip` run compiled code rather than
 // compiling TypeScript at every start. Our own workspaces (@sipops/*) are bundled in; packages
 // from node_modules stay imports. Code that only some verbs need is split into chunks loaded on
-// demand. A stamp records the newest source time: `ensureBuilt()` rebuilds only when a source
-// file is newer, so an edited checkout never runs stale code.
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+// demand.
+//
+// Each build goes to a folder of its own, named after the newest source time it was made from,
+// and `bot/dist/current` names the folder to run (replaced atomically): two commands building at
+// once, or one building while another runs, never see a half-written build. `ensureBuilt()`
+// rebuilds only when a source file is newer than the current build.
+import { readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const DIST = join(ROOT, 'bot/dist');
-const STAMP = join(DIST, '.built-from');
+const DIST = join(ROOT, 'bot/dist');
+const CURRENT = join(DIST, 'current');
 const SOURCES = ['bot/src', 'shared/src', 'db/src', 'patches'].map((dir) => join(ROOT, dir));
+/** Builds other than the current one are removed once this old (a running process may use one). */
+const KEEP_OLD_BUILDS_MS = 60 * 60 * 1000;
 
 export const ENTRY_POINTS = {
   start: 'bot/src/start.ts',
@@ -20,7 +26,7 @@ export const ENTRY_POINTS = {
   'migrate-database': 'bot/src/migrate-database.ts',
 };
 
-/** The newest modification time of a source file (tests excluded), in milliseconds. */
+/** The newest modification time of a source file (tests excluded), in whole milliseconds. */
 function newestSource() {
   let newest = 0;
   const visit = (dir) => {
@@ -37,27 +43,30 @@ function newestSource() {
     }
   };
   for (const dir of SOURCES) visit(dir);
-  return newest;
+  return Math.ceil(newest);
 }
 
-function builtFrom() {
+/** The folder of the current build, or undefined when there is none. */
+function currentBuild() {
   try {
-    return Number(readFileSync(STAMP, 'utf8'));
+    const name = readFileSync(CURRENT, 'utf8').trim();
+    return name ? { name, builtFrom: Number(name.split('-')[1]) } : undefined;
   } catch {
-    return -1;
+    return undefined;
   }
 }
 
-/** Builds bot/dist from the sources. */
+/** Builds the sources into a new folder and makes it the current build. */
 export async function build() {
   const newest = newestSource();
+  const name = `build-${newest}-${process.pid}`;
   const { build: esbuild } = await import('esbuild');
   await esbuild({
     absWorkingDir: ROOT,
     entryPoints: Object.fromEntries(
-      Object.entries(ENTRY_POINTS).map(([name, path]) => [name, join(ROOT, path)]),
+      Object.entries(ENTRY_POINTS).map(([entry, path]) => [entry, join(ROOT, path)]),
     ),
-    outdir: DIST,
+    outdir: join(DIST, name),
     bundle: true,
     splitting: true,
     format: 'esm',
@@ -77,14 +86,28 @@ export async function build() {
       },
     ],
   });
-  mkdirSync(DIST, { recursive: true });
-  writeFileSync(STAMP, String(newest));
+  const pointer = `${CURRENT}.${process.pid}`;
+  writeFileSync(pointer, name);
+  renameSync(pointer, CURRENT);
+  removeOldBuilds(name);
+  return name;
 }
 
-/** Builds bot/dist when a source file is newer than the last build. */
-export async function ensureBuilt() {
-  if (builtFrom() >= newestSource()) return;
-  await build();
+function removeOldBuilds(keep) {
+  for (const entry of readdirSync(DIST, { withFileTypes: true })) {
+    if (!entry.isDirectory() || entry.name === keep) continue;
+    const path = join(DIST, entry.name);
+    if (Date.now() - statSync(path).mtimeMs > KEEP_OLD_BUILDS_MS) {
+      rmSync(path, { recursive: true, force: true });
+    }
+  }
+}
+
+/** The path of an entry point's compiled file, building first when a source is newer. */
+export async function ensureBuilt(entry) {
+  const current = currentBuild();
+  const name = current && current.builtFrom >= newestSource() ? current.name : await build();
+  return join(DIST, name, `${entry}.js`);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
