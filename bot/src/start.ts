@@ -1,5 +1,7 @@
 import { createServer } from 'node:http';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findRepoRoot } from '@sipops/db/repo-root';
 import { CLIENT_ADDRESS_HEADER, resolveClientAddress } from '@sipops/shared/client-address';
 import type { Runtime } from '@sipops/shared/runtime';
 import { openRuntime, setProcessRuntime } from '@sipops/shared/runtime';
@@ -20,7 +22,7 @@ import { startDigestLoop } from './notifications/start-digest-loop.ts';
 import { createForwardHandler } from './terminal/forward.ts';
 import { guardWebResponse } from './web-response-guard.ts';
 
-const WEB_DIR = fileURLToPath(new URL('../../web', import.meta.url));
+const WEB_DIR = join(findRepoRoot(dirname(fileURLToPath(import.meta.url))), 'web');
 
 /**
  * `npm start`: one process that owns the database (PGlite can have only one) and serves the

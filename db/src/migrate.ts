@@ -1,17 +1,16 @@
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
 import type { Database } from './client.ts';
 import { executeRows } from './execute.ts';
+import { findRepoRoot } from './repo-root.ts';
 
 // Not `new URL('../migrations', import.meta.url)`: Next's bundler takes that for an asset to bundle.
-// This file runs from db/src, or bundled into bot/dist by the bot's build: both sit two levels
-// below the repository.
-export const MIGRATIONS_FOLDER = resolve(
-  /* turbopackIgnore: true */ dirname(fileURLToPath(import.meta.url)),
-  '../../db/migrations',
+export const MIGRATIONS_FOLDER = join(
+  findRepoRoot(/* turbopackIgnore: true */ dirname(fileURLToPath(import.meta.url))),
+  'db/migrations',
 );
 
 /** Applies the committed migrations; safe to run at every start (applied ones are skipped). */

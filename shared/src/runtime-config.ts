@@ -1,5 +1,6 @@
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findRepoRoot } from '@sipops/db/repo-root';
 import { z } from 'zod';
 import { decodeSecretKey } from './secret-key.ts';
 
@@ -105,9 +106,9 @@ export type RuntimeConfig = {
 
 /** The repository's `.data/` folder, where the embedded default keeps its database and key. */
 // import.meta.url, not import.meta.dirname: Next's bundler leaves the latter undefined.
-export const DEFAULT_DATA_DIR = resolve(
-  /* turbopackIgnore: true */ dirname(fileURLToPath(import.meta.url)),
-  '../../.data',
+export const DEFAULT_DATA_DIR = join(
+  findRepoRoot(/* turbopackIgnore: true */ dirname(fileURLToPath(import.meta.url))),
+  '.data',
 );
 
 export class ConfigError extends Error {

@@ -15,9 +15,8 @@ import { parseInput } from '@sipops/shared/validation';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withEmbeddedRuntime } from './embedded.ts';
-import { baseEnv, embeddedEnv, REPO_ROOT, runSip } from './sip.ts';
+import { baseEnv, botCommand, embeddedEnv, REPO_ROOT, runSip } from './sip.ts';
 
-const MAIN = join(REPO_ROOT, 'bot/src/terminal/main.ts');
 const KILLED_FILE_ROWS = 15_000;
 const folder = mkdtempSync(join(tmpdir(), 'sipops-batch-'));
 
@@ -96,11 +95,12 @@ async function install(kind: 'pglite' | 'postgres', secretKey: string): Promise<
 /** Starts `import` on the large file and SIGKILLs it once it has written part of the accounts. */
 function killMidImport(env: Record<string, string>): Promise<{ stderr: string; signal: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', MAIN, 'import', KILLED_FILE, '--progress'],
-      { cwd: REPO_ROOT, env: { ...baseEnv(), ...env }, stdio: ['ignore', 'ignore', 'pipe'] },
-    );
+    const [program = '', ...args] = botCommand('sip', 'import', KILLED_FILE, '--progress');
+    const child = spawn(program, args, {
+      cwd: REPO_ROOT,
+      env: { ...baseEnv(), ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
     child.stderr.setEncoding('utf8');

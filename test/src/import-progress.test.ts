@@ -4,9 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, type RunningServer, startServer, waitForHealth } from './server.ts';
-import { baseEnv, embeddedEnv, REPO_ROOT, runSip } from './sip.ts';
+import { baseEnv, botCommand, embeddedEnv, REPO_ROOT, runSip } from './sip.ts';
 
-const MAIN = join(REPO_ROOT, 'bot/src/terminal/main.ts');
 const folder = mkdtempSync(join(tmpdir(), 'sipops-progress-'));
 
 /** A file of `rows` wizard rows of group north, numbers from `first` on. */
@@ -43,7 +42,7 @@ function progressLines(stderr: string) {
 
 /** Runs the terminal inside a pseudo-terminal (util-linux `script`), as a person at a shell. */
 function runOnTerminal(args: string[], env: Record<string, string>): Promise<string> {
-  const command = [process.execPath, '--import', 'tsx', MAIN, ...args]
+  const command = botCommand('sip', ...args)
     .map((a) => `'${a.replace(/'/g, "'\\''")}'`)
     .join(' ');
   return new Promise((resolve) => {
@@ -62,7 +61,7 @@ function answerOnTerminal(
   env: Record<string, string>,
   answer: string,
 ): Promise<{ code: number | null; output: string }> {
-  const command = [process.execPath, '--import', 'tsx', MAIN, ...args]
+  const command = botCommand('sip', ...args)
     .map((a) => `'${a.replace(/'/g, "'\\''")}'`)
     .join(' ');
   return new Promise((resolve, reject) => {
@@ -94,11 +93,15 @@ function importWatching(
   env: Record<string, string>,
 ): Promise<{ code: number | null; stderr: string; partialAt: number | undefined; writes: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'import', path, '--progress'], {
-      cwd: REPO_ROOT,
-      env: { ...baseEnv(), ...env },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      botCommand('sip', 'import', path, '--progress').slice(1),
+      {
+        cwd: REPO_ROOT,
+        env: { ...baseEnv(), ...env },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     let stderr = '';
     let partialAt: number | undefined;
     let writes = 0;
@@ -199,12 +202,7 @@ describe('the progress of a terminal import', { timeout: 300_000 }, () => {
     const file = writeRows('forwarded.csv', 12_000, 200_000);
     const question = 'disable +393470000001: are you sure? [y/N] ';
     const local = await answerOnTerminal(['disable', '+393470000001'], env, 'n');
-    server = startServer({ ...env, PORT: String(await freePort()) }, [
-      'node',
-      '--import',
-      'tsx',
-      'bot/src/start.ts',
-    ]);
+    server = startServer({ ...env, PORT: String(await freePort()) }, botCommand('start'));
     await waitForHealth(server, 120_000);
     const result = await importWatching(file, env);
     expect(result.code, result.stderr).toBe(0);

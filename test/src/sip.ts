@@ -5,7 +5,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
-const MAIN = join(REPO_ROOT, 'bot/src/terminal/main.ts');
+const BOT_RUN = join(REPO_ROOT, 'bot/run.mjs');
+
+/** A compiled entry point of the bot (bot/run.mjs), as `npm start` and `npm run sip` run it. */
+export function botCommand(entry: 'start' | 'start-workers' | 'sip', ...args: string[]): string[] {
+  return [process.execPath, BOT_RUN, entry, ...args];
+}
 
 export type SipResult = { code: number; stdout: string; stderr: string };
 
@@ -39,7 +44,7 @@ export function runSip(
   input?: string,
   asUser?: string,
 ): Promise<SipResult> {
-  const command = [process.execPath, '--import', 'tsx', MAIN, ...args];
+  const command = botCommand('sip', ...args);
   // Another local user (root only): runuser keeps the environment, so the same data folder.
   const [program = '', ...programArgs] = asUser
     ? ['runuser', '-u', asUser, '--', ...command]

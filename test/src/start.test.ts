@@ -1,7 +1,7 @@
 import { createTestDatabase, testDatabaseKinds } from '@sipops/db/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, type RunningServer, startServer, waitForHealth } from './server.ts';
-import { embeddedEnv, postgresEnv, runSip } from './sip.ts';
+import { botCommand, embeddedEnv, postgresEnv, runSip } from './sip.ts';
 
 const running: RunningServer[] = [];
 afterAll(async () => {
@@ -51,12 +51,7 @@ describe('npm start on the embedded default', { timeout: 120_000 }, () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/--number: must contain only digits/);
 
-    const second = start({ ...env, PORT: String(await freePort()) }, [
-      'node',
-      '--import',
-      'tsx',
-      'bot/src/start.ts',
-    ]);
+    const second = start({ ...env, PORT: String(await freePort()) }, botCommand('start'));
     expect(await second.exited).toBe(1);
     expect(second.output()).toMatch(/the data folder is in use by the sipops server \(pid \d+\)/);
 
@@ -69,12 +64,10 @@ describe('npm start on the embedded default', { timeout: 120_000 }, () => {
   });
 
   it('refuses a wrong setting at start, naming the variable', async () => {
-    const server = start({ ...embeddedEnv(), PORT: 'eighty', SIPOPS_SECRET_KEY: 'too-short' }, [
-      'node',
-      '--import',
-      'tsx',
-      'bot/src/start.ts',
-    ]);
+    const server = start(
+      { ...embeddedEnv(), PORT: 'eighty', SIPOPS_SECRET_KEY: 'too-short' },
+      botCommand('start'),
+    );
     expect(await server.exited).toBe(1);
     expect(server.output()).toMatch(/SIPOPS_SECRET_KEY: must be 32 bytes/);
     expect(server.output()).toMatch(/PORT: must be a port number/);
@@ -83,7 +76,7 @@ describe('npm start on the embedded default', { timeout: 120_000 }, () => {
   it('names DATABASE_URL and the cause when the database cannot be reached, without a stack', async () => {
     const url = `postgres://postgres:hunter2@127.0.0.1:${await freePort()}/nowhere`;
     const env = { ...postgresEnv(url), PORT: String(await freePort()) };
-    const server = start(env, ['node', '--import', 'tsx', 'bot/src/start.ts']);
+    const server = start(env, botCommand('start'));
     expect(await server.exited).toBe(1);
     const said =
       /cannot reach the database at DATABASE_URL \(127\.0\.0\.1:\d+\): connection refused/;
@@ -102,7 +95,7 @@ describe.runIf(testDatabaseKinds().includes('postgres'))(
     it('answers 200 while the database is there and 503 once it is gone', async () => {
       const database = await createTestDatabase('postgres');
       const env = { ...postgresEnv(database.url ?? ''), PORT: String(await freePort()) };
-      const server = start(env, ['node', '--import', 'tsx', 'bot/src/start.ts']);
+      const server = start(env, botCommand('start'));
       try {
         await waitForHealth(server, 60_000);
         expect(server.output()).toMatch(/database\s+Postgres at postgres:\/\//);

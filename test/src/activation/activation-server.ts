@@ -1,6 +1,6 @@
 import { createTestDatabase, type TestDatabase, type TestDatabaseKind } from '@sipops/db/testing';
 import { freePort, type RunningServer, startServer, waitForHealth } from '../server.ts';
-import { embeddedEnv, postgresEnv, runSip, type SipResult } from '../sip.ts';
+import { botCommand, embeddedEnv, postgresEnv, runSip, type SipResult } from '../sip.ts';
 
 const STOP_GRACE_MS = 20_000;
 
@@ -31,7 +31,7 @@ export async function startActivationServer(
     SIPOPS_SMS_PER_SECOND: '50',
     ...extraEnv(baseUrl),
   };
-  const server = startServer(env, ['node', '--import', 'tsx', 'bot/src/start.ts']);
+  const server = startServer(env, botCommand('start'));
   try {
     await waitForHealth(server, 90_000);
   } catch (error) {

@@ -20,7 +20,7 @@ import {
   startFakeTwilio,
 } from '../fake-twilio.ts';
 import { freePort, type RunningServer, startServer, waitForHealth } from '../server.ts';
-import { baseEnv, REPO_ROOT } from '../sip.ts';
+import { baseEnv, botCommand, REPO_ROOT } from '../sip.ts';
 import { createPrivatePostgres, type PrivatePostgres } from './private-postgres.ts';
 
 /**
@@ -141,12 +141,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     };
 
     // The web app (Twilio's delivery reports land there) runs no workers: they run apart.
-    const server: RunningServer = startServer({ ...env, SIPOPS_WORKERS: 'off' }, [
-      process.execPath,
-      '--import',
-      'tsx',
-      'bot/src/start.ts',
-    ]);
+    const server: RunningServer = startServer(
+      { ...env, SIPOPS_WORKERS: 'off' },
+      botCommand('start'),
+    );
     exitGuards.push(() => {
       try {
         if (server.child.pid) process.kill(-server.child.pid, 'SIGKILL');
@@ -248,11 +246,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     /** The end of each worker's own output, to say why one ended by itself. */
     const tails = new WeakMap<ChildProcess, string>();
     const spawnWorker = () => {
-      const child = spawn(
-        process.execPath,
-        ['--import', 'tsx', 'bot/src/start-workers.ts', ...WORKER_FLAGS],
-        { cwd: REPO_ROOT, env: { ...baseEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-      );
+      const [program = '', ...args] = botCommand('start-workers', ...WORKER_FLAGS);
+      const child = spawn(program, args, {
+        cwd: REPO_ROOT,
+        env: { ...baseEnv(), ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       children.add(child);
       const keep = (chunk: Buffer) => {
         tails.set(child, `${tails.get(child) ?? ''}${chunk.toString()}`.slice(-2000));

@@ -6,7 +6,7 @@ import { auditLog } from '@sipops/db/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withEmbeddedRuntime } from '../embedded.ts';
 import { freePort, type RunningServer, startServer, waitForHealth } from '../server.ts';
-import { embeddedEnv, runSip } from '../sip.ts';
+import { botCommand, embeddedEnv, runSip } from '../sip.ts';
 
 const isRoot = process.getuid?.() === 0;
 
@@ -69,7 +69,7 @@ describe('the embedded server and its local command channel', { timeout: 180_000
     env = { ...embeddedEnv(), PORT: String(await freePort()) };
     // A folder as an older version (or a careless copy) left it: open to everyone.
     chmodSync(env.SIPOPS_DATA_DIR ?? '', 0o755);
-    server = startServer(env, ['node', '--import', 'tsx', 'bot/src/start.ts']);
+    server = startServer(env, botCommand('start'));
     await waitForHealth(server, 90_000);
     expect(
       (await runSip(['profile', 'create', 'std', '--sip-host', 'sip.example.com'], env)).code,

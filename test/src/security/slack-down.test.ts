@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { type FakeSlack, startFakeSlack } from '../fake-slack.ts';
 import { freePort, type RunningServer, startServer, waitForHealth } from '../server.ts';
-import { embeddedEnv } from '../sip.ts';
+import { botCommand, embeddedEnv } from '../sip.ts';
 
 type Health = { status: string; parts: Record<string, string>; down?: string[] };
 
@@ -22,7 +22,7 @@ async function startWithSlack(apiUrl: string): Promise<RunningServer> {
       SLACK_SIGNING_SECRET: 'a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6',
       SLACK_API_URL: apiUrl,
     },
-    ['node', '--import', 'tsx', 'bot/src/start.ts'],
+    botCommand('start'),
   );
   running.push(server);
   await waitForHealth(server, 90_000);
