@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import {
@@ -6,7 +5,6 @@ import {
   seedWizardAccount,
   startActivationServer,
 } from '../src/activation/activation-server.ts';
-import { REPO_ROOT } from '../src/sip.ts';
 
 /**
  * `npm run bench -- activation-page`: the mobile page against the same server's GET /api/health,
@@ -88,14 +86,6 @@ export async function benchActivationPage(options: {
 }): Promise<void> {
   const seconds = options.seconds ?? 10;
   const concurrency = options.concurrency ?? 16;
-  execFileSync(
-    'npx',
-    ['turbo', 'run', 'build', '--filter=@sipops/web', '--output-logs=errors-only'],
-    {
-      cwd: REPO_ROOT,
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
   const app = await startActivationServer('pglite');
   try {
     const username = await seedWizardAccount(app, '+39 347 999 0001');

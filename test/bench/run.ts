@@ -1,7 +1,9 @@
+import { buildApp } from '../src/build-app.ts';
 import { benchActivationPage } from './activation-page.bench.ts';
 import { benchBatchImport } from './batch-import.ts';
 import { benchPageWeight } from './page-weight.bench.ts';
 import { benchSipRegister } from './sip-register.ts';
+import { benchTerminal } from './terminal.bench.ts';
 
 /**
  * `npm run bench [-- <name>…]`: runs every bench listed here (add yours), or only those named.
@@ -37,6 +39,7 @@ const BENCHES: { name: string; run: () => Promise<unknown> }[] = [
       }),
   },
   { name: 'page-weight', run: benchPageWeight },
+  { name: 'terminal', run: () => benchTerminal({ adminUrl: process.env.TEST_DATABASE_URL }) },
 ];
 
 const wanted = process.argv.slice(2);
@@ -47,6 +50,7 @@ if (chosen.length === 0) {
   );
   process.exitCode = 2;
 }
+buildApp();
 for (const bench of chosen) {
   console.log(`# ${bench.name}`);
   await bench.run();

@@ -1,6 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { resolve } from 'node:path';
 import postgres from 'postgres';
+import { buildApp } from './build-app.ts';
 import { ensureSystemPackages } from './system-packages.ts';
 
 /** The local server CI uses; a developer's run takes it when TEST_DATABASE_URL is not set. */
@@ -13,8 +12,7 @@ export const DEFAULT_TEST_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/tes
  */
 export default async function setup(): Promise<void> {
   ensureSystemPackages();
-  buildWebApp();
-  buildBot();
+  buildApp();
   const given = process.env.TEST_DATABASE_URL;
   const url = given || DEFAULT_TEST_DATABASE_URL;
   const problem = await reach(url);
@@ -40,24 +38,4 @@ async function reach(url: string): Promise<string | undefined> {
   } finally {
     await sql.end();
   }
-}
-
-/** The server tests serve the built Next.js app; turbo's cache makes this instant when unchanged. */
-function buildWebApp(): void {
-  execFileSync(
-    'npx',
-    ['turbo', 'run', 'build', '--filter=@sipops/web', '--output-logs=errors-only'],
-    {
-      cwd: resolve(import.meta.dirname, '../..'),
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
-}
-
-/** The tests run the bot's compiled entry points, as `npm start` does: build them once, here. */
-function buildBot(): void {
-  execFileSync(process.execPath, ['bot/build.mjs'], {
-    cwd: resolve(import.meta.dirname, '../..'),
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
 }
