@@ -3,6 +3,7 @@ import { benchActivationPage } from './activation-page.bench.ts';
 import { benchBatchImport } from './batch-import.ts';
 import { benchPageWeight } from './page-weight.bench.ts';
 import { benchSipRegister } from './sip-register.ts';
+import { benchSlackAck } from './slack-ack.bench.ts';
 import { benchTerminal } from './terminal.bench.ts';
 
 /**
@@ -39,6 +40,7 @@ const BENCHES: { name: string; run: () => Promise<unknown> }[] = [
       }),
   },
   { name: 'page-weight', run: benchPageWeight },
+  { name: 'slack-ack', run: () => benchSlackAck({ adminUrl: process.env.TEST_DATABASE_URL }) },
   { name: 'terminal', run: () => benchTerminal({ adminUrl: process.env.TEST_DATABASE_URL }) },
 ];
 
