@@ -1,6 +1,7 @@
 import { buildApp } from '../src/build-app.ts';
 import { benchActivationPage } from './activation-page.bench.ts';
 import { benchBatchImport } from './batch-import.ts';
+import { benchFirstStart } from './first-start.bench.ts';
 import { benchPageWeight } from './page-weight.bench.ts';
 import { benchSipRegister } from './sip-register.ts';
 import { benchSlackAck } from './slack-ack.bench.ts';
@@ -40,6 +41,7 @@ const BENCHES: { name: string; run: () => Promise<unknown> }[] = [
       }),
   },
   { name: 'page-weight', run: benchPageWeight },
+  { name: 'first-start', run: benchFirstStart },
   { name: 'slack-ack', run: () => benchSlackAck({ adminUrl: process.env.TEST_DATABASE_URL }) },
   { name: 'terminal', run: () => benchTerminal({ adminUrl: process.env.TEST_DATABASE_URL }) },
 ];
