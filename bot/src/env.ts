@@ -22,6 +22,13 @@ const portSchema = (fallback: number) =>
     )
     .default(fallback);
 
+/** A variable set to blanks counts as not set. */
+const blankAsUnset = <T extends z.ZodType>(schema: T) =>
+  z.preprocess(
+    (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
+    schema.optional(),
+  );
+
 const serverEnvSchema = z.object({
   PORT: portSchema(3000),
   SIPOPS_TRUSTED_PROXIES: z
@@ -44,19 +51,48 @@ const serverEnvSchema = z.object({
       z.enum(['on', 'off'], { message: 'must be on or off' }).optional(),
     )
     .default('on'),
+  SIPOPS_PARTS: blankAsUnset(z.string()),
 });
+
+/** What one process can run: each may run alone, as many times as wanted, on Postgres. */
+export const SERVER_PARTS = ['web', 'bot', 'workers'] as const;
+export type ServerPart = (typeof SERVER_PARTS)[number];
+
+/**
+ * Reads a list of parts (`web,bot`, or `all`), as SIPOPS_PARTS or --parts gives it; returns the
+ * problem in words when it is not one.
+ */
+export function parseParts(text: string): Set<ServerPart> | string {
+  const names = text
+    .split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter((name) => name.length > 0);
+  if (names.length === 0) return `must name parts: ${SERVER_PARTS.join(', ')} (or all)`;
+  if (names.length === 1 && names[0] === 'all') return new Set(SERVER_PARTS);
+  const wrong = names.filter((name) => !(SERVER_PARTS as readonly string[]).includes(name));
+  if (wrong.length > 0)
+    return `must be parts separated by commas, from ${SERVER_PARTS.join(', ')} (or all); not ${wrong.map((n) => `"${n}"`).join(', ')}`;
+  return new Set(names as ServerPart[]);
+}
 
 export type ServerConfig = {
   runtime: RuntimeConfig;
   port: number;
   /** Proxies whose X-Forwarded-For names the client; nobody else's is believed. */
   trustedProxies: TrustedProxies;
-  /** False: `npm run workers` delivers the outbox from a process of its own. */
-  isRunningWorkers: boolean;
+  /** The parts this process runs (SIPOPS_PARTS or --parts; all by default). */
+  parts: Set<ServerPart>;
+  /** Where the choice came from, to name it in messages. */
+  partsSource: string;
+  /** The parts were named (not the default, nor SIPOPS_WORKERS=off): each must be able to run. */
+  arePartsChosen: boolean;
 };
 
-/** Settings of `npm start`: the shared ones and the ports; every wrong variable is named. */
-export function readServerConfig(): ServerConfig {
+/**
+ * Settings of `npm start`: the shared ones, the ports and the parts to run (`partsFlag`: what
+ * `--parts` gave, over SIPOPS_PARTS); every wrong variable is named.
+ */
+export function readServerConfig(partsFlag?: string): ServerConfig {
   const parsed = serverEnvSchema.safeParse(process.env);
   let runtime: RuntimeConfig | undefined;
   const problems: string[] = [];
@@ -69,12 +105,41 @@ export function readServerConfig(): ServerConfig {
   if (!parsed.success)
     problems.push(...parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   if (!runtime || !parsed.success) throw new ConfigError(problems);
+  const { parts, source } = readParts(parsed.data, partsFlag);
+  if (typeof parts === 'string') throw new ConfigError([`${source}: ${parts}`]);
+  // PGlite opens in one process only: that process must run every part.
+  if (!runtime.databaseUrl && parts.size < SERVER_PARTS.length)
+    throw new ConfigError([
+      `${source}: running only ${[...parts].join(',')} needs Postgres (set DATABASE_URL): the embedded database (PGlite) opens in one process, which runs every part; leave ${source === '--parts' ? '--parts' : source.split('=')[0]} unset`,
+    ]);
   return {
     runtime,
     port: parsed.data.PORT,
     trustedProxies: parsed.data.SIPOPS_TRUSTED_PROXIES,
-    isRunningWorkers: parsed.data.SIPOPS_WORKERS === 'on',
+    parts,
+    partsSource: source,
+    arePartsChosen: partsFlag !== undefined || parsed.data.SIPOPS_PARTS !== undefined,
   };
+}
+
+/** --parts, else SIPOPS_PARTS, else SIPOPS_WORKERS=off (the older way to leave the workers out). */
+function readParts(
+  env: { SIPOPS_PARTS?: string | undefined; SIPOPS_WORKERS: 'on' | 'off' },
+  flag: string | undefined,
+): { parts: Set<ServerPart> | string; source: string } {
+  const isWorkersOff = env.SIPOPS_WORKERS === 'off';
+  if (flag !== undefined || env.SIPOPS_PARTS !== undefined) {
+    const source = flag !== undefined ? '--parts' : 'SIPOPS_PARTS';
+    const parts = parseParts(flag ?? env.SIPOPS_PARTS ?? '');
+    if (isWorkersOff && typeof parts !== 'string' && parts.has('workers'))
+      return {
+        parts: 'runs the workers, but SIPOPS_WORKERS=off says not to: unset SIPOPS_WORKERS',
+        source,
+      };
+    return { parts, source };
+  }
+  if (isWorkersOff) return { parts: new Set(['web', 'bot']), source: 'SIPOPS_WORKERS=off' };
+  return { parts: new Set(SERVER_PARTS), source: 'SIPOPS_PARTS' };
 }
 
 const SLACK_DEFAULT_API_URL = 'https://slack.com/api/';
@@ -83,12 +148,6 @@ const SLACK_CHANNEL_ID = /^[CG][A-Z0-9]{6,}$/;
 
 const unset = (value: string | undefined) => value === undefined || value.trim() === '';
 
-/** A variable set to blanks counts as not set. */
-const blankAsUnset = <T extends z.ZodType>(schema: T) =>
-  z.preprocess(
-    (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
-    schema.optional(),
-  );
 
 const tokenSchema = (prefix: string, what: string) =>
   blankAsUnset(

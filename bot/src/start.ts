@@ -1,6 +1,7 @@
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { findRepoRoot } from '@sipops/db/repo-root';
 import { CLIENT_ADDRESS_HEADER, resolveClientAddress } from '@sipops/shared/client-address';
 import type { Runtime } from '@sipops/shared/runtime';
@@ -16,6 +17,7 @@ import {
   readRegistrarConfig,
   readServerConfig,
   readSmsConfig,
+  type ServerConfig,
 } from './env.ts';
 import { limitHeapGrowth } from './heap-growth.ts';
 import { startDigestLoop } from './notifications/start-digest-loop.ts';
@@ -24,17 +26,49 @@ import { guardWebResponse } from './web-response-guard.ts';
 
 const WEB_DIR = join(findRepoRoot(dirname(fileURLToPath(import.meta.url))), 'web');
 
+const USAGE = `usage: npm start [-- --parts web,bot,workers]
+
+Runs sipops. --parts (or SIPOPS_PARTS) chooses the parts this process runs: web (the web app:
+mobile pages, provisioning, webhooks, health), bot (the Slack bot), workers (the outbox: Slack
+notifications, SMS, registrar removals, import progress, digests); default all. Running only
+some parts needs Postgres (DATABASE_URL); each part may then run in as many processes as wanted.`;
+
+class UsageError extends Error {}
+
+function readPartsFlag(argv: string[]): string | undefined {
+  try {
+    const { values } = parseArgs({
+      args: argv,
+      options: { parts: { type: 'string' }, help: { type: 'boolean' } },
+      strict: true,
+    });
+    if (values.help) {
+      console.log(USAGE);
+      process.exit(0);
+    }
+    return values.parts;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
 /**
- * `npm start`: one process that owns the database (PGlite can have only one) and serves the
- * mobile pages and webhooks, the terminal's forwarded commands and, when configured, the bot.
+ * `npm start`: by default one process that owns the database (PGlite can have only one) and
+ * serves the mobile pages and webhooks, the terminal's forwarded commands, the bot when
+ * configured, and the outbox workers. On Postgres, --parts/SIPOPS_PARTS runs some of them only.
  */
 async function start(): Promise<void> {
   // Slack imports run here too.
   limitHeapGrowth();
-  const config = readServerConfig();
+  const config = readServerConfig(readPartsFlag(process.argv.slice(2)));
   const botConfig = readBotConfig();
   const smsConfig = readSmsConfig();
   const registrarConfig = readRegistrarConfig();
+  const { parts } = config;
+  if (config.arePartsChosen && parts.has('bot') && botConfig.mode === 'off')
+    throw new ConfigError([
+      `${config.partsSource}: runs the bot, which needs Slack: ${botConfig.missing}`,
+    ]);
   let runtime: Runtime | undefined;
   const forward = createForwardHandler(async () => {
     if (!runtime) throw new Error('the server is still starting');
@@ -43,6 +77,82 @@ async function start(): Promise<void> {
   runtime = await openRuntime(config.runtime, { role: 'server', pid: process.pid }, forward);
   setProcessRuntime(runtime);
 
+  const web = parts.has('web') ? await startWeb(config) : undefined;
+
+  const database =
+    runtime.database.kind === 'pglite'
+      ? `PGlite in ${runtime.config.dataDir} (embedded default; set DATABASE_URL to use Postgres)`
+      : `Postgres at ${runtime.database.location}`;
+  const notHere = `not run here (${config.partsSource}=${[...parts].join(',')})`;
+  console.log(
+    [
+      'sipops is running',
+      web
+        ? `  web       http://localhost:${config.port}  (health: /api/health)`
+        : `  web       ${notHere}`,
+      `  database  ${database}`,
+      `  terminal  npm run sip -- help${runtime.database.kind === 'pglite' ? '  (commands run inside this process)' : ''}`,
+    ].join('\n'),
+  );
+
+  const deps = runtime.deps;
+  let slack: ReturnType<typeof keepSlackRunning> | undefined;
+  if (!parts.has('bot')) {
+    reportPart('slack', 'off');
+    console.log(`  slack     ${notHere}`);
+  } else if (botConfig.mode === 'off') {
+    reportPart('slack', 'off');
+    console.log(`  slack     not configured — ${botConfig.missing}`);
+  } else {
+    slack = keepSlackRunning(botConfig, () => createSlackApp({ config: botConfig, deps }));
+  }
+
+  const workers = parts.has('workers')
+    ? startBackgroundWorkers(runtime, {
+        bot: botConfig,
+        sms: smsConfig,
+        registrar: registrarConfig,
+      })
+    : undefined;
+  // Groups with a daily digest get it in their channel at their time, once a day.
+  const digests =
+    workers && botConfig.botToken ? startDigestLoop({ deps: runtime.deps }) : undefined;
+  console.log(
+    workers
+      ? workers.lines.join('\n')
+      : config.partsSource === 'SIPOPS_WORKERS=off'
+        ? '  outbox    not delivered here (SIPOPS_WORKERS=off): run npm run workers beside this server'
+        : `  outbox    ${notHere}: run the workers part beside this process`,
+  );
+  // Off here means delivered by another process: health reports the part as off, not down.
+  reportPart('workers', workers ? 'up' : 'off');
+  if (web)
+    console.log(
+      `  links     ${runtime.config.publicBaseUrl}/a/…  (PUBLIC_BASE_URL: where phones reach this server)`,
+    );
+
+  let isStopping = false;
+  const stop = (signal: string) => {
+    if (isStopping) return;
+    isStopping = true;
+    console.log(`sipops: ${signal}, stopping`);
+    reportPart('workers', 'down');
+    digests?.stop();
+    web?.server.close();
+    web?.server.closeAllConnections();
+    void Promise.all([workers?.stop(), slack?.stop(), web?.app.close()])
+      .catch(() => {})
+      .then(() => runtime?.close())
+      .finally(() => process.exit(0));
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+/** The web app: Next.js behind our own HTTP server, which sets the client's address. */
+async function startWeb(
+  config: ServerConfig,
+): Promise<{ server: Server; app: ReturnType<typeof next> }> {
   const app = next({
     dev: false,
     dir: WEB_DIR,
@@ -63,67 +173,7 @@ async function start(): Promise<void> {
     server.once('error', reject);
     server.listen(config.port, () => resolve());
   });
-
-  const database =
-    runtime.database.kind === 'pglite'
-      ? `PGlite in ${runtime.config.dataDir} (embedded default; set DATABASE_URL to use Postgres)`
-      : `Postgres at ${runtime.database.location}`;
-  console.log(
-    [
-      'sipops is running',
-      `  web       http://localhost:${config.port}  (health: /api/health)`,
-      `  database  ${database}`,
-      `  terminal  npm run sip -- help${runtime.database.kind === 'pglite' ? '  (commands run inside this process)' : ''}`,
-    ].join('\n'),
-  );
-
-  const deps = runtime.deps;
-  let slack: ReturnType<typeof keepSlackRunning> | undefined;
-  if (botConfig.mode === 'off') {
-    reportPart('slack', 'off');
-    console.log(`  slack     not configured — ${botConfig.missing}`);
-  } else {
-    slack = keepSlackRunning(botConfig, () => createSlackApp({ config: botConfig, deps }));
-  }
-
-  // SIPOPS_WORKERS=off: the outbox is delivered by `npm run workers`, in a process of its own.
-  const workers = config.isRunningWorkers
-    ? startBackgroundWorkers(runtime, {
-        bot: botConfig,
-        sms: smsConfig,
-        registrar: registrarConfig,
-      })
-    : undefined;
-  // Groups with a daily digest get it in their channel at their time, once a day.
-  const digests =
-    workers && botConfig.botToken ? startDigestLoop({ deps: runtime.deps }) : undefined;
-  console.log(
-    workers
-      ? workers.lines.join('\n')
-      : '  outbox    not delivered here (SIPOPS_WORKERS=off): run npm run workers beside this server',
-  );
-  // Off here means delivered by `npm run workers`: health reports the part as off, not down.
-  reportPart('workers', workers ? 'up' : 'off');
-  console.log(
-    `  links     ${runtime.config.publicBaseUrl}/a/…  (PUBLIC_BASE_URL: where phones reach this server)`,
-  );
-
-  let isStopping = false;
-  const stop = (signal: string) => {
-    if (isStopping) return;
-    isStopping = true;
-    console.log(`sipops: ${signal}, stopping`);
-    reportPart('workers', 'down');
-    digests?.stop();
-    server.close();
-    server.closeAllConnections();
-    void Promise.all([workers?.stop(), slack?.stop(), app.close()])
-      .catch(() => {})
-      .then(() => runtime?.close())
-      .finally(() => process.exit(0));
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  return { server, app };
 }
 
 /** First wait before Slack is tried again, doubled after each failure up to the last. */
@@ -183,6 +233,10 @@ function keepSlackRunning(
 }
 
 start().catch((error: unknown) => {
+  if (error instanceof UsageError) {
+    console.error(`sipops: ${error.message}\n${USAGE}`);
+    process.exit(2);
+  }
   if (error instanceof ConfigError) {
     console.error(`sipops: ${error.message}`);
   } else {

@@ -85,7 +85,14 @@ export function createNotifyHandler(options: NotifyHandlerOptions): OutboxHandle
     }
     if (message.isAfterUnclearFailure) {
       const oldest = new Date(new Date(payload.at).getTime() - lookBackMs);
-      const ts = await findPostedMessage(options.client, channel, message.id, oldest);
+      const ts = await findPostedMessage(
+        options.client,
+        channel,
+        oldest,
+        (metadata) =>
+          metadata.event_type === NOTIFICATION_EVENT_TYPE &&
+          Number(metadata.event_payload?.outbox_id) === message.id,
+      );
       if (ts) return { externalId: `${channel}/${ts}` };
     }
     const { text, blocks } = buildNotificationMessage(payload);
@@ -122,12 +129,15 @@ async function resolveChannel(
   }
 }
 
-/** The ts of a message this outbox row already posted in the channel, if one is there. */
-async function findPostedMessage(
+/** What our messages carry in their metadata, so that a later look can find them. */
+export type PostedMetadata = { event_type?: string; event_payload?: Record<string, unknown> };
+
+/** The ts of a message of ours in the channel since `oldest` whose metadata matches, if any. */
+export async function findPostedMessage(
   client: WebClient,
   channel: string,
-  outboxId: number,
   oldest: Date,
+  matches: (metadata: PostedMetadata) => boolean,
 ): Promise<string | undefined> {
   let cursor: string | undefined;
   for (let page = 0; page < HISTORY_MAX_PAGES; page++) {
@@ -150,10 +160,7 @@ async function findPostedMessage(
         : mapped;
     }
     const found = result.messages?.find(
-      (m) =>
-        m.metadata?.event_type === NOTIFICATION_EVENT_TYPE &&
-        Number((m.metadata.event_payload as { outbox_id?: unknown } | undefined)?.outbox_id) ===
-          outboxId,
+      (m) => m.metadata !== undefined && matches(m.metadata as PostedMetadata),
     );
     if (found?.ts) return found.ts;
     cursor = result.response_metadata?.next_cursor || undefined;

@@ -1,18 +1,28 @@
 import type { Deps } from '@sipops/shared/deps';
+import {
+  describeLeaseHolder,
+  giveUpLead,
+  LEADS,
+  leaseTtlMs,
+  takeLead,
+} from '@sipops/shared/leadership';
 import { RetryableError } from '@sipops/shared/outbox/outbox-worker';
 import {
   finishImportSms,
   type ImportSmsProgress,
   listImportSmsProgress,
   recordImportSmsMessage,
+  recordImportSmsPosting,
 } from '@sipops/shared/use-cases/list-import-sms-progress';
 import type { WebClient } from '@slack/web-api';
-import { toDeliveryError } from '../notifications/post-notification.ts';
+import { findPostedMessage, toDeliveryError } from '../notifications/post-notification.ts';
 import { slackApiError } from '../slack-errors.ts';
 import { buildImportSmsProgress } from '../views/batch.ts';
 import type { SlackMessage } from '../views/blocks.ts';
 
 export const IMPORT_SMS_PROGRESS_INTERVAL_MS = 5000;
+/** Marks progress messages, so a new leader finds one its predecessor posted without recording. */
+export const IMPORT_SMS_PROGRESS_EVENT_TYPE = 'sipops_import_sms_progress';
 
 export type ImportSmsProgressOptions = {
   deps: Pick<Deps, 'db' | 'clock'>;
@@ -25,6 +35,8 @@ export type ImportSmsProgressOptions = {
   /** Between two passes (tests shorten it). */
   intervalMs?: number;
   log?: (line: string) => void;
+  /** This process in the lead's lease row (tests name their loops). */
+  holder?: string;
 };
 
 export type ImportSmsProgressLoop = { stop(): Promise<void> };
@@ -32,22 +44,36 @@ export type ImportSmsProgressLoop = { stop(): Promise<void> };
 /**
  * Follows the activation SMS queued by batch imports: every few seconds, one Slack message per
  * import is posted, then updated with how many were sent, failed and wait, until none waits.
+ * However many workers run this loop, one leads (a lease in the database) and the others wait
+ * to take over when its lease runs out.
  */
 export function startImportSmsProgress(options: ImportSmsProgressOptions): ImportSmsProgressLoop {
   const log = options.log ?? ((line: string) => console.warn(line));
+  const holder = options.holder ?? describeLeaseHolder();
+  const intervalMs = options.intervalMs ?? IMPORT_SMS_PROGRESS_INTERVAL_MS;
   const shown = new Map<string, string>();
   let isStopped = false;
+  let isLeading = false;
   let wake: (() => void) | undefined;
   const loop = (async () => {
     while (!isStopped) {
       try {
-        await reportImportSmsProgress({ ...options, log }, shown);
+        const wasLeading = isLeading;
+        isLeading = await takeLead(
+          options.deps,
+          LEADS.importSmsProgress,
+          holder,
+          leaseTtlMs(intervalMs),
+        );
+        // What another leader showed meanwhile is unknown here: show it again.
+        if (!isLeading || !wasLeading) shown.clear();
+        if (isLeading) await reportImportSmsProgress({ ...options, log }, shown);
       } catch (error) {
         log(`sipops: import SMS progress: ${error instanceof Error ? error.message : error}`);
       }
       if (isStopped) break;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, options.intervalMs ?? IMPORT_SMS_PROGRESS_INTERVAL_MS);
+        const timer = setTimeout(resolve, intervalMs);
         wake = () => {
           clearTimeout(timer);
           resolve();
@@ -60,6 +86,7 @@ export function startImportSmsProgress(options: ImportSmsProgressOptions): Impor
       isStopped = true;
       wake?.();
       await loop;
+      if (isLeading) await giveUpLead(options.deps, LEADS.importSmsProgress, holder).catch(() => {});
     },
   };
 }
@@ -119,9 +146,32 @@ async function showProgress(
       if (slackApiError(error) !== 'message_not_found') throw error;
     }
   }
+  const metadata = {
+    event_type: IMPORT_SMS_PROGRESS_EVENT_TYPE,
+    event_payload: { import_id: progress.importId },
+  };
+  if (progress.postingAt) {
+    // A leader that died may have posted it without recording where: look before posting again.
+    const ts = await findPostedMessage(
+      options.client,
+      channel,
+      new Date(progress.postingAt.getTime() - 60_000),
+      (found) =>
+        found.event_type === IMPORT_SMS_PROGRESS_EVENT_TYPE &&
+        found.event_payload?.import_id === progress.importId,
+    );
+    if (ts) {
+      await recordImportSmsMessage(options.deps, progress.importId, { channel, ts });
+      await options.client.chat.update({ channel, ts, ...content });
+      return;
+    }
+  } else {
+    await recordImportSmsPosting(options.deps, progress.importId);
+  }
   const posted = await options.client.chat.postMessage({
     channel,
     ...content,
+    metadata,
     unfurl_links: false,
     unfurl_media: false,
   });

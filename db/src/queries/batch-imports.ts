@@ -10,6 +10,8 @@ export type ImportSmsCounts = {
   smsQueued: number;
   channel: string | null;
   ts: string | null;
+  /** When a first post of the progress message was tried (it may be there though ts is not). */
+  postingAt: Date | null;
   /** Pending, or being sent. */
   waiting: number;
   /** Handed to the provider (or the local outbox). */
@@ -37,6 +39,7 @@ export async function listImportSmsCounts(db: Database): Promise<ImportSmsCounts
       smsQueued: batchImports.smsQueued,
       channel: batchImports.smsProgressChannel,
       ts: batchImports.smsProgressTs,
+      postingAt: batchImports.smsProgressPostingAt,
       waiting: counted(sql`${outbox.state} in ('pending', 'sending')`),
       sent: counted(sql`${outbox.state} = 'done' and ${smsMessages.id} is not null`),
       failed: counted(sql`${outbox.state} = 'failed'`),
@@ -64,6 +67,18 @@ export async function setImportSmsMessage(
     .update(batchImports)
     .set({ smsProgressChannel: message.channel, smsProgressTs: message.ts })
     .where(eq(batchImports.id, importId));
+}
+
+/** A first post of the progress message is about to be tried: a successor looks for it first. */
+export async function markImportSmsPosting(
+  db: Database,
+  importId: string,
+  at: Date,
+): Promise<void> {
+  await db
+    .update(batchImports)
+    .set({ smsProgressPostingAt: at })
+    .where(and(eq(batchImports.id, importId), isNull(batchImports.smsProgressPostingAt)));
 }
 
 /** The progress of an import is over: it is no longer listed. */

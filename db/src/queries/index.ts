@@ -11,3 +11,4 @@ export * from './roles.ts';
 export * from './settings.ts';
 export * from './sms-messages.ts';
 export * from './summary.ts';
+export * from './coordination.ts';

@@ -18,6 +18,8 @@ export const batchImports = pgTable(
     smsProgressChannel: text('sms_progress_channel'),
     /** The progress message once posted, updated in place. */
     smsProgressTs: text('sms_progress_ts'),
+    /** Set before the message is first posted: a leader that died then may have posted it. */
+    smsProgressPostingAt: timestamp('sms_progress_posting_at', { withTimezone: true }),
     /** Set once no SMS of the import is waiting: its progress is no longer followed. */
     smsProgressDoneAt: timestamp('sms_progress_done_at', { withTimezone: true }),
   },

@@ -4,6 +4,7 @@ export * from './activation-links.ts';
 export * from './audit-log.ts';
 export * from './batch-imports.ts';
 export * from './client-keys.ts';
+export * from './coordination.ts';
 export * from './groups.ts';
 export * from './link-lookup-failures.ts';
 export * from './outbox.ts';

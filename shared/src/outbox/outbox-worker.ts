@@ -1,5 +1,6 @@
 import type { Database } from '@sipops/db/client';
 import { executeRows } from '@sipops/db/execute';
+import { takeRateTurn } from '@sipops/db/queries';
 import { type OUTBOX_KINDS, outbox } from '@sipops/db/schema';
 import { and, DrizzleQueryError, eq, inArray, sql } from 'drizzle-orm';
 import type { Clock } from '../deps.ts';
@@ -44,7 +45,10 @@ export type OutboxWorkerOptions = {
   leaseMs?: number;
   /** Delay before try n+1 when no Retry-After says otherwise. */
   backoffMs?: (attempt: number) => number;
-  /** The most messages of one kind delivered per second (SMS providers cap it). */
+  /**
+   * The most messages of one kind delivered per second (SMS providers cap it), across every
+   * process of the installation: the turns are taken from one row in the database.
+   */
   ratePerSecond?: Partial<Record<OutboxKind, number>>;
   batchSize?: number;
   pollIntervalMs?: number;
@@ -52,6 +56,8 @@ export type OutboxWorkerOptions = {
 };
 
 const UNCLEAR_MARK = '[unclear] ';
+/** The most rate-limited messages one worker claims at once. */
+const RATED_BATCH_MAX = 4;
 export const DEFAULT_MAX_ATTEMPTS = 8;
 
 export function defaultBackoffMs(attempt: number): number {
@@ -212,11 +218,13 @@ export async function deliverDueMessages(
     db,
     clock,
     kind,
-    rate ? Math.max(1, Math.floor(rate)) : (options.batchSize ?? 20),
+    // Rate-limited messages wait for their turns while claimed: claim few, so the wait stays far
+    // inside the lease even with many workers sharing the rate.
+    rate ? Math.min(RATED_BATCH_MAX, Math.max(1, Math.floor(rate))) : (options.batchSize ?? 20),
     options.leaseMs ?? 60_000,
   );
   for (const message of messages) {
-    const startedAt = Date.now();
+    if (rate) await sleep(await takeRateTurn(db, { name: `outbox:${kind}`, intervalMs: 1000 / rate }));
     let result: DeliveryResult;
     let isDelivered = false;
     try {
@@ -235,7 +243,6 @@ export async function deliverDueMessages(
         options.onError?.(error, message);
       }
     }
-    if (rate) await sleep(Math.max(0, 1000 / rate - (Date.now() - startedAt)));
   }
   return messages.length;
 }

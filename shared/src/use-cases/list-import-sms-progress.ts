@@ -2,6 +2,7 @@ import {
   finishImportSmsProgress,
   type ImportSmsCounts,
   listImportSmsCounts,
+  markImportSmsPosting,
   setImportSmsMessage,
 } from '@sipops/db/queries';
 import type { Deps } from '../deps.ts';
@@ -28,6 +29,14 @@ export async function recordImportSmsMessage(
   message: { channel: string; ts: string },
 ): Promise<void> {
   await setImportSmsMessage(deps.db, importId, message);
+}
+
+/** A first post is about to be tried: whoever leads after a crash looks for it before posting. */
+export async function recordImportSmsPosting(
+  deps: Pick<Deps, 'db' | 'clock'>,
+  importId: string,
+): Promise<void> {
+  await markImportSmsPosting(deps.db, importId, deps.clock.now());
 }
 
 /** The last report was made (or there is nowhere to make it): the import is no longer followed. */

@@ -212,6 +212,7 @@ describe('Slack views stay within Block Kit limits', () => {
           smsQueued: 60_000,
           channel: null,
           ts: null,
+          postingAt: null,
           waiting: 59_000,
           sent: 700,
           failed: 200,
