@@ -18,6 +18,8 @@ import { slackApiError } from './slack-errors.ts';
 
 /** The path Slack posts commands, interactions and events to (HTTP mode). */
 export const SLACK_EVENTS_PATH = '/slack/events';
+/** The bot's own health check in HTTP mode (on BOT_PORT), for load balancers. */
+export const SLACK_HEALTH_PATH = '/slack/health';
 
 /** A bot that runs: HTTP mode or Socket Mode. */
 export type RunnableBotConfig = Extract<BotConfig, { mode: 'http' | 'socket' }>;
@@ -88,6 +90,17 @@ export function createSlackApp(options: SlackAppOptions): SlackBot {
           logger,
           // Acknowledge first, work after: Slack wants an answer within 3 seconds.
           processBeforeResponse: false,
+          // For a load balancer in front of several bots: this process listens and runs.
+          customRoutes: [
+            {
+              path: SLACK_HEALTH_PATH,
+              method: ['GET'],
+              handler: (_req, res) => {
+                res.writeHead(200, { 'content-type': 'application/json' });
+                res.end('{"status":"ok"}');
+              },
+            },
+          ],
         });
   if (receiver instanceof HTTPReceiver) refuseBodiesThatAreNotObjects(receiver);
   // Initialised in start(), where a refused token is an error of start-up, not a stray rejection.

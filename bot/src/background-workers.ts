@@ -1,5 +1,6 @@
 import type { Runtime } from '@sipops/shared/runtime';
 import type { BotConfig, RegistrarConfig, SmsConfig } from './env.ts';
+import { startDigestLoop } from './notifications/start-digest-loop.ts';
 import {
   createNotifyClient,
   startNotificationWorker,
@@ -20,6 +21,8 @@ export type WorkerTuning = {
   /** How long a call to Slack or Twilio may take before it counts as unanswered. */
   providerTimeoutMs?: number;
   pollIntervalMs?: number;
+  /** Between two updates of an import's SMS progress message (its lead's lease is three). */
+  progressIntervalMs?: number;
 };
 
 export type BackgroundWorkers = { lines: string[]; stop(): Promise<void> };
@@ -27,8 +30,9 @@ export type BackgroundWorkers = { lines: string[]; stop(): Promise<void> };
 export type WorkerConfigs = { bot: BotConfig; sms: SmsConfig; registrar: RegistrarConfig };
 
 /**
- * The outbox's delivery loops (Slack notifications, SMS, batch SMS progress, registrar removals):
- * inside `npm start`, or alone in `npm run workers` beside a server with SIPOPS_WORKERS=off.
+ * The outbox's delivery loops (Slack notifications, SMS, batch SMS progress, registrar removals,
+ * daily digests): inside `npm start`, or alone (SIPOPS_PARTS=workers, `npm run workers`) in as
+ * many processes as wanted on Postgres.
  */
 export function startBackgroundWorkers(
   runtime: Runtime,
@@ -36,7 +40,7 @@ export function startBackgroundWorkers(
   tuning: WorkerTuning = {},
 ): BackgroundWorkers {
   const { bot: botConfig, sms: smsConfig, registrar: registrarConfig } = configs;
-  const { leaseMs, maxRetryMs, providerTimeoutMs, pollIntervalMs } = tuning;
+  const { leaseMs, maxRetryMs, providerTimeoutMs, pollIntervalMs, progressIntervalMs } = tuning;
   const pacing = {
     ...(leaseMs ? { leaseMs } : {}),
     ...(pollIntervalMs ? { pollIntervalMs } : {}),
@@ -77,8 +81,12 @@ export function startBackgroundWorkers(
         client: notifyClient,
         defaultChannel: botConfig.notifyChannel,
         perSecond: smsConfig.perSecond,
+        ...(progressIntervalMs ? { intervalMs: progressIntervalMs } : {}),
       })
     : undefined;
+  // Groups with a daily digest get it in their channel at their time, once a day (the outbox's
+  // once key keeps it to one however many workers queue it).
+  const digests = notifyClient ? startDigestLoop({ deps: runtime.deps }) : undefined;
   const registrar = startRegistrarWorker({
     deps: runtime.deps,
     rpcUrl: registrarConfig.rpcUrl,
@@ -96,6 +104,7 @@ export function startBackgroundWorkers(
         : '  registrar off: SIPOPS_KAMAILIO_RPC_URL is not set; live registrations are not removed (marked skipped)',
     ],
     async stop() {
+      digests?.stop();
       await Promise.all([notifications?.stop(), importSms?.stop(), sms.stop(), registrar.stop()]);
     },
   };

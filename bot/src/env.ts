@@ -148,7 +148,6 @@ const SLACK_CHANNEL_ID = /^[CG][A-Z0-9]{6,}$/;
 
 const unset = (value: string | undefined) => value === undefined || value.trim() === '';
 
-
 const tokenSchema = (prefix: string, what: string) =>
   blankAsUnset(
     z

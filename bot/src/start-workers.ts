@@ -4,17 +4,19 @@ import { ConfigError } from '@sipops/shared/runtime-config';
 import { startBackgroundWorkers, type WorkerTuning } from './background-workers.ts';
 import { readBotConfig, readRegistrarConfig, readSmsConfig, readTerminalConfig } from './env.ts';
 
-const USAGE = `usage: npm run workers -- [--lease-ms N] [--max-retry-ms N] [--provider-timeout-ms N] [--poll-ms N]
+const USAGE = `usage: npm run workers -- [--lease-ms N] [--max-retry-ms N] [--provider-timeout-ms N] [--poll-ms N] [--progress-ms N]
 
-Delivers the outbox (Slack notifications, SMS) in a process of its own, beside a server
-started with SIPOPS_WORKERS=off. Postgres only (DATABASE_URL): PGlite has one process.
-The flags shorten the pacing for drills; the lease must outlast the provider timeout.`;
+Delivers the outbox (Slack notifications, SMS, registrar removals, import progress) in a
+process of its own, as SIPOPS_PARTS=workers npm start does, beside servers that do not run
+the workers. Postgres only (DATABASE_URL): PGlite has one process. Run it as many times as
+wanted. The flags shorten the pacing for drills; the lease must outlast the provider timeout.`;
 
 const FLAGS = {
   'lease-ms': 'leaseMs',
   'max-retry-ms': 'maxRetryMs',
   'provider-timeout-ms': 'providerTimeoutMs',
   'poll-ms': 'pollIntervalMs',
+  'progress-ms': 'progressIntervalMs',
 } as const;
 
 class UsageError extends Error {}

@@ -20,7 +20,6 @@ import {
   type ServerConfig,
 } from './env.ts';
 import { limitHeapGrowth } from './heap-growth.ts';
-import { startDigestLoop } from './notifications/start-digest-loop.ts';
 import { createForwardHandler } from './terminal/forward.ts';
 import { guardWebResponse } from './web-response-guard.ts';
 
@@ -114,9 +113,6 @@ async function start(): Promise<void> {
         registrar: registrarConfig,
       })
     : undefined;
-  // Groups with a daily digest get it in their channel at their time, once a day.
-  const digests =
-    workers && botConfig.botToken ? startDigestLoop({ deps: runtime.deps }) : undefined;
   console.log(
     workers
       ? workers.lines.join('\n')
@@ -137,7 +133,6 @@ async function start(): Promise<void> {
     isStopping = true;
     console.log(`sipops: ${signal}, stopping`);
     reportPart('workers', 'down');
-    digests?.stop();
     web?.server.close();
     web?.server.closeAllConnections();
     void Promise.all([workers?.stop(), slack?.stop(), web?.app.close()])

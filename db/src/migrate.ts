@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
-import type { Database } from './client.ts';
+import { type Database, openDatabase } from './client.ts';
 import { executeRows } from './execute.ts';
 import { findRepoRoot } from './repo-root.ts';
 
@@ -17,6 +17,26 @@ export const MIGRATIONS_FOLDER = join(
 export async function applyMigrations(db: Database): Promise<void> {
   // The postgres-js migrator only needs the PgDatabase dialect and session, which PGlite's has too.
   await migrate(db as Parameters<typeof migrate>[0], { migrationsFolder: MIGRATIONS_FOLDER });
+}
+
+/** Any fixed number: the advisory lock under which one process at a time migrates. */
+const MIGRATION_LOCK = 7_365_001;
+
+/**
+ * Applies the migrations on Postgres while holding an advisory lock, on a connection of its own:
+ * processes started together (several web, bot and worker processes) migrate one after another,
+ * and the later ones find nothing left to apply.
+ */
+export async function applyMigrationsExclusively(url: string): Promise<void> {
+  // One connection: the lock belongs to a session, and the migration must run in that session.
+  const handle = await openDatabase({ url, maxConnections: 1 });
+  try {
+    await handle.db.execute(sql`select pg_advisory_lock(${MIGRATION_LOCK})`);
+    await applyMigrations(handle.db);
+    await handle.db.execute(sql`select pg_advisory_unlock(${MIGRATION_LOCK})`);
+  } finally {
+    await handle.close();
+  }
 }
 
 type Journal = { entries: { tag: string; when: number }[] };

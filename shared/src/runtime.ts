@@ -8,7 +8,7 @@ import {
   type LockRequestHandler,
   restrictDataDir,
 } from '@sipops/db/data-dir-lock';
-import { applyMigrations } from '@sipops/db/migrate';
+import { applyMigrations, applyMigrationsExclusively } from '@sipops/db/migrate';
 import { describeOpenError } from './database-errors.ts';
 import type { ActivationDeps } from './deps.ts';
 import { systemClock } from './deps.ts';
@@ -51,7 +51,9 @@ export async function openRuntime(
       ? await openDatabase({ url: config.databaseUrl })
       : await openDatabase({ dataDir: `${config.dataDir}/pglite` });
     database = opened;
-    await applyMigrations(opened.db);
+    // Several processes may start at once on one Postgres: they migrate one at a time.
+    if (config.databaseUrl) await applyMigrationsExclusively(config.databaseUrl);
+    else await applyMigrations(opened.db);
     // PGlite unpacks a fresh database with files open to all (0666); what it makes later obeys umask.
     if (!config.databaseUrl) restrictDataDir(config.dataDir);
     const secretKey = config.secretKey ?? loadOrCreateKeyFile(config.dataDir);

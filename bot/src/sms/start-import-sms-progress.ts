@@ -86,7 +86,8 @@ export function startImportSmsProgress(options: ImportSmsProgressOptions): Impor
       isStopped = true;
       wake?.();
       await loop;
-      if (isLeading) await giveUpLead(options.deps, LEADS.importSmsProgress, holder).catch(() => {});
+      if (isLeading)
+        await giveUpLead(options.deps, LEADS.importSmsProgress, holder).catch(() => {});
     },
   };
 }

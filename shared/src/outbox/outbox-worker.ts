@@ -224,7 +224,8 @@ export async function deliverDueMessages(
     options.leaseMs ?? 60_000,
   );
   for (const message of messages) {
-    if (rate) await sleep(await takeRateTurn(db, { name: `outbox:${kind}`, intervalMs: 1000 / rate }));
+    if (rate)
+      await sleep(await takeRateTurn(db, { name: `outbox:${kind}`, intervalMs: 1000 / rate }));
     let result: DeliveryResult;
     let isDelivered = false;
     try {
