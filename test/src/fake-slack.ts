@@ -21,6 +21,8 @@ export type FakeSlackCall = {
   body: Record<string, unknown>;
   headers: IncomingHttpHeaders;
   at: Date;
+  /** For `response_url` posts: the id in the URL (`responseUrl(id)`). */
+  responseId?: string;
 };
 
 /**
@@ -208,7 +210,13 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     }
     const body = parseBody(raw, req.headers['content-type']);
     if (path.startsWith('/response/')) {
-      calls.push({ method: 'response_url', body, headers: req.headers, at: now() });
+      calls.push({
+        method: 'response_url',
+        body,
+        headers: req.headers,
+        at: now(),
+        responseId: path.slice('/response/'.length),
+      });
       if (Array.isArray(body.blocks)) {
         const errors = checkBlocks(body.blocks, MESSAGE_MAX_BLOCKS, '/blocks');
         if (errors.length > 0) return reject(res, 'response_url', 'invalid_blocks', errors);

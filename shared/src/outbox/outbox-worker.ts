@@ -56,8 +56,11 @@ export type OutboxWorkerOptions = {
 };
 
 const UNCLEAR_MARK = '[unclear] ';
-/** The most rate-limited messages one worker claims at once. */
-const RATED_BATCH_MAX = 4;
+/**
+ * Lanes of a rate-limited kind in one worker: each claims one message, waits for its turn and
+ * sends it, so one slow answer does not leave the installation's turns unused.
+ */
+const RATED_LANES = 4;
 export const DEFAULT_MAX_ATTEMPTS = 8;
 
 export function defaultBackoffMs(attempt: number): number {
@@ -218,17 +221,17 @@ export async function deliverDueMessages(
     db,
     clock,
     kind,
-    // Rate-limited messages wait for their turns while claimed: claim few, so the wait stays far
-    // inside the lease even with many workers sharing the rate.
-    rate ? Math.min(RATED_BATCH_MAX, Math.max(1, Math.floor(rate))) : (options.batchSize ?? 20),
+    // A rate-limited message waits for its turn while claimed: one at a time per lane, so the
+    // wait stays far inside the lease even with many workers sharing the rate.
+    rate ? 1 : (options.batchSize ?? 20),
     options.leaseMs ?? 60_000,
   );
-  for (const message of messages) {
-    if (rate)
-      await sleep(await takeRateTurn(db, { name: `outbox:${kind}`, intervalMs: 1000 / rate }));
+  const deliver = async (message: OutboxMessage) => {
     let result: DeliveryResult;
     let isDelivered = false;
     try {
+      if (rate)
+        await sleep(await takeRateTurn(db, { name: `outbox:${kind}`, intervalMs: 1000 / rate }));
       result = await handler(message);
       isDelivered = true;
     } catch (error) {
@@ -244,13 +247,17 @@ export async function deliverDueMessages(
         options.onError?.(error, message);
       }
     }
-  }
+  };
+  for (const message of messages) await deliver(message);
   return messages.length;
 }
 
 export type OutboxWorker = { stop(): Promise<void> };
 
-/** Delivers outbox messages until stopped: one loop per kind, so slow SMS never hold up Slack. */
+/**
+ * Delivers outbox messages until stopped: one loop per kind (a few for a rate-limited kind), so
+ * slow SMS never hold up Slack.
+ */
 export function startOutboxWorker(
   db: Database,
   clock: Clock,
@@ -258,7 +265,12 @@ export function startOutboxWorker(
 ): OutboxWorker {
   let isStopped = false;
   const wakers = new Set<() => void>();
-  const loops = (Object.keys(options.handlers) as OutboxKind[]).map(async (kind) => {
+  const lanes = (Object.keys(options.handlers) as OutboxKind[]).flatMap((kind) => {
+    const rate = options.ratePerSecond?.[kind];
+    const count = rate ? Math.min(RATED_LANES, Math.max(1, Math.ceil(rate))) : 1;
+    return Array.from({ length: count }, () => kind);
+  });
+  const loops = lanes.map(async (kind) => {
     while (!isStopped) {
       let count = 0;
       try {
