@@ -1,6 +1,6 @@
 import { ConfigError } from '@sipops/shared/runtime-config';
 import { describe, expect, it } from 'vitest';
-import { BOT_SETUP_HINT, readBotConfig } from './env.ts';
+import { BOT_SETUP_HINT, parseParts, readBotConfig, readServerConfig } from './env.ts';
 
 const HTTP = {
   SLACK_SIGNING_SECRET: 'a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6',
@@ -89,5 +89,43 @@ describe('readBotConfig', () => {
       'SIPOPS_ADMINS: must be Slack user ids separated by commas (such as U0123ABCD); not "alice", "@bob"',
       'SIPOPS_NOTIFY_CHANNEL: must be a Slack channel id such as C0123ABCD',
     ]);
+  });
+});
+
+describe('the parts a process runs', () => {
+  const POSTGRES = {
+    DATABASE_URL: 'postgres://sipops@127.0.0.1:5432/sipops',
+    SIPOPS_SECRET_KEY: 'ab'.repeat(32),
+  };
+  const partsOf = (flag: string | undefined, env: Record<string, string>) =>
+    [...readServerConfig(flag, env).parts].sort();
+
+  it.each([
+    ['web', ['web']],
+    [' Web , workers ', ['web', 'workers']],
+    ['all', ['bot', 'web', 'workers']],
+    ['bot,bot', ['bot']],
+  ])('reads %j', (text, parts) => {
+    expect([...(parseParts(text) as Set<string>)].sort()).toEqual(parts);
+  });
+
+  it('runs every part by default, the flag over the variable, SIPOPS_WORKERS=off as web and bot', () => {
+    expect(partsOf(undefined, POSTGRES)).toEqual(['bot', 'web', 'workers']);
+    expect(partsOf('workers', { ...POSTGRES, SIPOPS_PARTS: 'web' })).toEqual(['workers']);
+    expect(partsOf(undefined, { ...POSTGRES, SIPOPS_PARTS: 'web,bot' })).toEqual(['bot', 'web']);
+    expect(partsOf(undefined, { ...POSTGRES, SIPOPS_WORKERS: 'off' })).toEqual(['bot', 'web']);
+    expect(partsOf(undefined, { ...POSTGRES, SIPOPS_PARTS: '' })).toEqual([
+      'bot',
+      'web',
+      'workers',
+    ]);
+  });
+
+  it('runs every part on the embedded database, and refuses fewer, naming the choice', () => {
+    expect(partsOf(undefined, {})).toEqual(['bot', 'web', 'workers']);
+    expect(partsOf(undefined, { SIPOPS_PARTS: 'all' })).toEqual(['bot', 'web', 'workers']);
+    expect(() => readServerConfig(undefined, { SIPOPS_PARTS: 'web' })).toThrow(
+      'SIPOPS_PARTS: running only web needs Postgres (set DATABASE_URL)',
+    );
   });
 });

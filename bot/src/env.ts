@@ -92,12 +92,15 @@ export type ServerConfig = {
  * Settings of `npm start`: the shared ones, the ports and the parts to run (`partsFlag`: what
  * `--parts` gave, over SIPOPS_PARTS); every wrong variable is named.
  */
-export function readServerConfig(partsFlag?: string): ServerConfig {
-  const parsed = serverEnvSchema.safeParse(process.env);
+export function readServerConfig(
+  partsFlag?: string,
+  env: Record<string, string | undefined> = process.env,
+): ServerConfig {
+  const parsed = serverEnvSchema.safeParse(env);
   let runtime: RuntimeConfig | undefined;
   const problems: string[] = [];
   try {
-    runtime = readRuntimeConfig(process.env);
+    runtime = readRuntimeConfig(env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     problems.push(...error.problems);
