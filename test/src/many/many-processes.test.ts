@@ -24,7 +24,7 @@ import {
   startFakeTwilio,
 } from '../fake-twilio.ts';
 import { freePort, type RunningServer, startServer, waitForHealth } from '../server.ts';
-import { baseEnv, REPO_ROOT } from '../sip.ts';
+import { baseEnv, botCommand, REPO_ROOT } from '../sip.ts';
 import { buttonPress, slashCommand } from '../slack/payloads.ts';
 
 /**
@@ -98,23 +98,16 @@ describe('many processes on one Postgres', { timeout: 300_000 }, () => {
       TWILIO_API_URL: twilio.url,
       SIPOPS_SMS_PER_SECOND: String(SMS_PER_SECOND),
     };
-    const node = (script: string, ...args: string[]) => [
-      process.execPath,
-      '--import',
-      'tsx',
-      script,
-      ...args,
-    ];
     for (const port of webPorts)
       webs.push(
-        startServer({ ...env, SIPOPS_PARTS: 'web', PORT: String(port) }, node('bot/src/start.ts')),
+        startServer({ ...env, SIPOPS_PARTS: 'web', PORT: String(port) }, botCommand('start')),
       );
     for (let i = 0; i < 2; i++) {
       const port = await freePort();
       bots.push({
         server: startServer(
           { ...env, SLACK_SIGNING_SECRET: SIGNING_SECRET, BOT_PORT: String(port) },
-          node('bot/src/start.ts', '--parts', 'bot'),
+          botCommand('start', '--parts', 'bot'),
         ),
         url: `http://127.0.0.1:${port}`,
       });
@@ -173,11 +166,12 @@ describe('many processes on one Postgres', { timeout: 300_000 }, () => {
   });
 
   function startWorker(): Worker {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'bot/src/start-workers.ts', ...WORKER_FLAGS],
-      { cwd: REPO_ROOT, env: { ...baseEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const [program = '', ...args] = botCommand('start-workers', ...WORKER_FLAGS);
+    const child = spawn(program, args, {
+      cwd: REPO_ROOT,
+      env: { ...baseEnv(), ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let text = '';
     child.stdout?.on('data', (chunk: Buffer) => {
       text += chunk.toString();

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { baseEnv, REPO_ROOT } from '../sip.ts';
+import { baseEnv, botCommand, REPO_ROOT } from '../sip.ts';
 
 /** `npm start`'s process (without npm and the build) with these arguments and variables. */
 function start(
@@ -11,9 +11,10 @@ function start(
   env: Record<string, string>,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
+    const [program = '', ...programArgs] = botCommand('start', ...args);
     execFile(
-      process.execPath,
-      ['--import', 'tsx', 'bot/src/start.ts', ...args],
+      program,
+      programArgs,
       { cwd: REPO_ROOT, env: { ...baseEnv(), ...env }, timeout: 60_000 },
       (error, stdout, stderr) =>
         resolve({
