@@ -60,7 +60,7 @@ const UNCLEAR_MARK = '[unclear] ';
  * Lanes of a rate-limited kind in one worker: each claims one message, waits for its turn and
  * sends it, so one slow answer does not leave the installation's turns unused.
  */
-const RATED_LANES = 4;
+const RATED_LANES = 8;
 export const DEFAULT_MAX_ATTEMPTS = 8;
 
 export function defaultBackoffMs(attempt: number): number {
