@@ -28,6 +28,7 @@ export type DataDirLock = {
   release(): Promise<void>;
 };
 
+/** Takes forwarded requests; it bounds what it reads of a body itself. */
 export type LockRequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
 export class DataDirLockedError extends Error {
@@ -43,9 +44,6 @@ export class DataDirLockedError extends Error {
     this.name = 'DataDirLockedError';
   }
 }
-
-/** The largest forwarded request the holder reads (a command line, not a file). */
-export const MAX_LOCK_REQUEST_BYTES = 256 * 1024;
 
 /** The socket file that carries forwarded commands: inside the data folder, its owner's alone. */
 export function commandAddress(dataDir: string): string {
@@ -96,7 +94,7 @@ export async function acquireDataDirLock(
   const lockServer = createServer((req, res) => {
     if (answerHolder(req, res)) return;
     // Only a socket file can be closed to other users: the abstract one forwards nothing.
-    (isAbstract ? notFound : limitRequest(handle ?? notFound))(req, res);
+    (isAbstract ? notFound : (handle ?? notFound))(req, res);
   });
   try {
     await listen(lockServer, address);
@@ -125,7 +123,7 @@ export async function acquireDataDirLock(
   rmSync(commands, { force: true });
   const commandServer = createServer((req, res) => {
     if (answerHolder(req, res)) return;
-    limitRequest(handle)(req, res);
+    handle(req, res);
   });
   try {
     await listen(commandServer, commands);
@@ -142,23 +140,6 @@ export async function acquireDataDirLock(
       rmSync(commands, { force: true });
       await close(lockServer);
     },
-  };
-}
-
-/** Refuses a request whose body is announced or grows beyond MAX_LOCK_REQUEST_BYTES. */
-function limitRequest(handle: LockRequestHandler): LockRequestHandler {
-  return (req, res) => {
-    const tooLarge = () => {
-      if (!res.headersSent) res.writeHead(413, { connection: 'close' }).end();
-      req.destroy();
-    };
-    if (Number(req.headers['content-length'] ?? 0) > MAX_LOCK_REQUEST_BYTES) return tooLarge();
-    let received = 0;
-    req.on('data', (chunk: Buffer | string) => {
-      received += chunk.length;
-      if (received > MAX_LOCK_REQUEST_BYTES) tooLarge();
-    });
-    handle(req, res);
   };
 }
 

@@ -1,6 +1,3 @@
-import { createReadStream } from 'node:fs';
-import { constants, open, readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import {
   accountChangesSchema,
   plainAccountSchema,
@@ -36,6 +33,12 @@ import { showAccount } from '@sipops/shared/use-cases/show-account';
 import { showRegistrations } from '@sipops/shared/use-cases/show-registrations';
 import { parseInput } from '@sipops/shared/validation';
 import { ACTIVATION_COMMANDS, formatLastSms } from './activation-commands.ts';
+import {
+  type CallerFile,
+  CallerFileError,
+  type CallerFileSource,
+  openCallerFile,
+} from './caller-files.ts';
 import {
   type FlagName,
   type FlagUse,
@@ -119,7 +122,10 @@ const PLAIN_PROFILE_FLAGS = (Object.keys(PROFILE_SETTINGS) as FlagName[]).filter
 );
 
 /** The branding flags that are not plain strings: the logo file, read here, and SMS wording. */
-async function profileExtrasFrom(values: Values, cwd: string): Promise<Record<string, unknown>> {
+async function profileExtrasFrom(
+  values: Values,
+  files: CallerFileSource,
+): Promise<Record<string, unknown>> {
   const extras: Record<string, unknown> = {};
   const templates: Record<string, Record<string, string>> = {};
   for (const [flag, definition] of Object.entries(SMS_FLAGS)) {
@@ -131,25 +137,7 @@ async function profileExtrasFrom(values: Values, cwd: string): Promise<Record<st
   const logo = values.logo;
   if (typeof logo === 'string') {
     if (logo === '' || logo === 'none') extras.logo = null;
-    else {
-      const path = resolve(cwd, logo);
-      // Checked before reading: a wrong file given by mistake can be large, or not a file.
-      const size = await open(path, constants.O_RDONLY)
-        .then(async (handle) => {
-          const info = await handle.stat().finally(() => handle.close());
-          return info.isFile() ? info.size : Number.NaN;
-        })
-        .catch(() => Number.NaN);
-      if (Number.isNaN(size))
-        throw new AppError('NOT_FOUND', `cannot read ${path}: no such file`, { field: 'logo' });
-      if (size > MAX_LOGO_BYTES)
-        throw new AppError(
-          'VALIDATION',
-          `must be at most ${MAX_LOGO_BYTES / 1024} KB (${logo} is ${Math.ceil(size / 1024)} KB)`,
-          { field: 'logo' },
-        );
-      extras.logo = new Uint8Array(await readFile(path));
-    }
+    else extras.logo = await readAll(await requireLogoFile(files, logo));
   }
   return extras;
 }
@@ -236,7 +224,7 @@ export const COMMANDS: CommandSpec[] = [
       const input = parseInput(createProfileSchema, {
         name: positionals[0],
         ...inputFrom(values, ['sip-host', ...PLAIN_PROFILE_FLAGS]),
-        ...(await profileExtrasFrom(values, context.cwd)),
+        ...(await profileExtrasFrom(values, context)),
       });
       const deps = await context.deps();
       const profile = await createProfile(deps, context.actor, input);
@@ -259,7 +247,7 @@ export const COMMANDS: CommandSpec[] = [
       const input = parseInput(editProfileSchema, {
         name: positionals[0],
         ...inputFrom(values, ['sip-host', ...PLAIN_PROFILE_FLAGS]),
-        ...(await profileExtrasFrom(values, context.cwd)),
+        ...(await profileExtrasFrom(values, context)),
       });
       const deps = await context.deps();
       const profile = await editProfile(deps, context.actor, input);
@@ -504,21 +492,21 @@ export const COMMANDS: CommandSpec[] = [
     note: 'CSV format: see README; progress on a terminal, or with --progress',
     positionals: [1, 1],
     async run({ context, values, positionals, isJson }) {
-      const path = await requireImportFile(resolve(context.cwd, positionals[0] ?? ''));
+      const file = await requireImportFile(context, positionals[0] ?? '');
       const isSmsRequested = values['send-sms'] === true;
       const deps = await context.deps();
       const queueActivationSms = isSmsRequested
         ? createActivationSmsQueue(deps, context.actor)
         : undefined;
       const isDryRun = values['dry-run'] === true;
-      const meter = await progressMeterOf(context, path, {
+      const meter = await progressMeterOf(context, file, {
         isImport: !isDryRun,
         isShown: values.progress === true || context.io.isErrTerminal,
       });
       if (isDryRun) {
         const summary = await checkBatch(
           deps,
-          { source: createReadStream(path), isSmsRequested },
+          { source: file.stream(), isSmsRequested },
           { onProgress: meter?.listener },
         );
         meter?.finish();
@@ -529,11 +517,11 @@ export const COMMANDS: CommandSpec[] = [
       const importId =
         typeof values['import-id'] === 'string'
           ? values['import-id']
-          : await deriveImportId(createReadStream(path), { isSmsRequested });
+          : await deriveImportId(file.stream(), { isSmsRequested });
       const result = await importAccounts(
         deps,
         context.actor,
-        { source: createReadStream(path), importId, isSmsRequested },
+        { source: file.stream(), importId, isSmsRequested },
         { onProgress: meter?.listener, queueActivationSms },
       );
       if (result.outcome !== 'repeated') meter?.finish();
@@ -593,12 +581,12 @@ async function runList(
 /** The progress of an import or a check on stderr, when asked for or on a terminal. */
 async function progressMeterOf(
   context: CliContext,
-  path: string,
+  file: CallerFile,
   options: { isImport: boolean; isShown: boolean },
 ): Promise<ProgressMeter | undefined> {
   if (!options.isShown) return undefined;
   // One quick pass for the total, so that the reading has a percentage and a time left.
-  const total = await countCsvRows(createReadStream(path));
+  const total = await countCsvRows(file.stream());
   const isBar = context.io.isErrTerminal;
   let last = '';
   return new ProgressMeter({
@@ -624,32 +612,53 @@ function refuseBatch(context: CliContext, isJson: boolean, summary: BatchSummary
 export const MAX_IMPORT_FILE_BYTES = 512 * 1024 * 1024;
 
 /**
- * Refuses what is not a readable regular file of at most MAX_IMPORT_FILE_BYTES: a folder, a
- * device that never ends (/dev/zero), a pipe. Run by the process of the person who typed the
- * command, so it reads only what they may read.
+ * The CSV file an import names: a readable regular file of at most MAX_IMPORT_FILE_BYTES (not a
+ * folder, nor a device that never ends). Checked by the process of the person who typed the
+ * command, so it reads only what they may read; the server only takes what that process sent.
  */
-export async function requireImportFile(path: string): Promise<string> {
-  const refuse = (reason: string) =>
+export async function requireImportFile(
+  files: CallerFileSource,
+  name: string,
+): Promise<CallerFile> {
+  const refuse = (path: string, reason: string) =>
     new AppError('VALIDATION', `cannot import ${path}: ${reason}`, { field: 'file' });
-  let handle: Awaited<ReturnType<typeof open>>;
+  let file: CallerFile;
   try {
-    // O_NONBLOCK: opening a pipe with no writer must not hang before it is refused.
-    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    file = await openCallerFile(files, name);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw refuse(
-      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'not a file' : 'not readable',
-    );
+    if (error instanceof CallerFileError) throw refuse(error.path, error.reason);
+    throw error;
   }
+  if (file.size > MAX_IMPORT_FILE_BYTES)
+    throw refuse(file.path, `larger than ${MAX_IMPORT_FILE_BYTES / 1024 / 1024} MB`);
+  return file;
+}
+
+/** A profile's logo file, checked before it is read: a wrong file given by mistake can be large. */
+export async function requireLogoFile(files: CallerFileSource, name: string): Promise<CallerFile> {
+  let file: CallerFile;
   try {
-    const stat = await handle.stat();
-    if (!stat.isFile()) throw refuse(stat.isDirectory() ? 'not a file (a folder)' : 'not a file');
-    if (stat.size > MAX_IMPORT_FILE_BYTES)
-      throw refuse(`larger than ${MAX_IMPORT_FILE_BYTES / 1024 / 1024} MB`);
-  } finally {
-    await handle.close();
+    file = await openCallerFile(files, name);
+  } catch (error) {
+    if (error instanceof CallerFileError)
+      throw new AppError('NOT_FOUND', `cannot read ${error.path}: ${error.reason}`, {
+        field: 'logo',
+      });
+    throw error;
   }
-  return path;
+  if (file.size > MAX_LOGO_BYTES)
+    throw new AppError(
+      'VALIDATION',
+      `must be at most ${MAX_LOGO_BYTES / 1024} KB (${name} is ${Math.ceil(file.size / 1024)} KB)`,
+      { field: 'logo' },
+    );
+  return file;
+}
+
+async function readAll(file: CallerFile): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of file.stream()) chunks.push(chunk as Buffer);
+  return new Uint8Array(Buffer.concat(chunks));
 }
 
 function toInteger(value: unknown, flag: string): number {

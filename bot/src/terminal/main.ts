@@ -1,13 +1,13 @@
 import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { askHolder, commandAddress, lockAddress } from '@sipops/db/data-dir-lock';
 import { openRuntime, type Runtime } from '@sipops/shared/runtime';
 import { ConfigError } from '@sipops/shared/runtime-config';
 import { readCallerCwd, readTerminalConfig } from '../env.ts';
 import { limitHeapGrowth } from '../heap-growth.ts';
-import { requireImportFile } from './commands.ts';
+import type { CallerFile } from './caller-files.ts';
+import { requireImportFile, requireLogoFile } from './commands.ts';
 import { forwardCommand } from './forward.ts';
 import {
   EXIT_FAILED,
@@ -16,7 +16,7 @@ import {
   showControlCharacters,
   type TerminalIo,
 } from './io.ts';
-import { confirmationOf, confirmOn, importFileOf, reportFailure, runCli } from './run-cli.ts';
+import { callerFilesOf, confirmationOf, confirmOn, reportFailure, runCli } from './run-cli.ts';
 
 const io: TerminalIo = {
   out: (text) => process.stdout.write(showControlCharacters(text)),
@@ -57,21 +57,24 @@ async function main(argv: string[]): Promise<number> {
         if (!(await confirmOn(io, confirmation))) return EXIT_REFUSED;
         forwarded = [...argv, '--yes'];
       }
-      const cwd = readCallerCwd();
-      // The file is checked here, as the person who typed the command, not by the server.
-      const importFile = importFileOf(forwarded);
-      if (importFile !== undefined) {
-        try {
-          await requireImportFile(resolve(cwd, importFile));
-        } catch (error) {
-          return reportFailure(error, io, argv.includes('--json'));
-        }
+      // Files are read here, as the person who typed the command, and sent: the server opens none.
+      const local = { cwd: readCallerCwd() };
+      const files: { name: string; file: CallerFile }[] = [];
+      try {
+        for (const { name, kind } of callerFilesOf(forwarded))
+          files.push({
+            name,
+            file: await (kind === 'import' ? requireImportFile : requireLogoFile)(local, name),
+          });
+      } catch (error) {
+        return reportFailure(error, io, argv.includes('--json'));
       }
       try {
         return await forwardCommand(
           commandAddress(config.dataDir),
-          { argv: forwarded, cwd, isErrTerminal: io.isErrTerminal },
+          { argv: forwarded, isErrTerminal: io.isErrTerminal },
           io,
+          files,
         );
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;

@@ -1,6 +1,7 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { ActivationDeps, Actor } from '@sipops/shared/deps';
 import { isAppError } from '@sipops/shared/errors';
+import type { CallerFileSource } from './caller-files.ts';
 import { type CommandSpec, findCommand, HELP_TEXT } from './commands.ts';
 import { fieldLabel, optionsOf, usageOf, type Values } from './flags.ts';
 import {
@@ -15,8 +16,10 @@ import {
 export type CliContext = {
   io: TerminalIo;
   actor: Actor;
-  /** The caller's working folder: relative file names are the caller's, even when forwarded. */
+  /** The caller's working folder: relative file names are the caller's. */
   cwd: string;
+  /** A forwarded command's files, sent by the caller: then no file is opened by its name. */
+  files?: CallerFileSource['files'];
   /** Opened on first use, so that `help` and usage errors never touch the database. */
   deps: () => Promise<ActivationDeps>;
 };
@@ -172,23 +175,24 @@ export function reportFailure(
   return EXIT_FAILED;
 }
 
-/** The file an `import` command line names, if it is one (read by whoever runs the command). */
-export function importFileOf(argv: string[]): string | undefined {
+/** A file a command line names, and what it is for: import's CSV, a profile's logo. */
+export type NamedFile = { name: string; kind: 'import' | 'logo' };
+
+/** The files a command line names, to be read by whoever runs the command. */
+export function callerFilesOf(argv: string[]): NamedFile[] {
+  let call: ParsedCall;
   try {
     const { spec, rest } = resolveCommand(argv);
-    if (spec.name !== 'import') return undefined;
-    const parsed = parseArgs({
-      args: rest,
-      options: {
-        ...optionsOf(spec.flags, spec.refused ?? {}),
-        json: { type: 'boolean' },
-        yes: { type: 'boolean', short: 'y' },
-      },
-      allowPositionals: true,
-      strict: false,
-    });
-    return parsed.positionals[0];
+    call = parseCall(spec, rest);
   } catch {
-    return undefined;
+    return [];
   }
+  if (call.values.help) return [];
+  const name = call.spec.name;
+  const file = call.positionals[0];
+  if (name === 'import' && file !== undefined) return [{ name: file, kind: 'import' }];
+  const logo = call.values.logo;
+  if ((name === 'profile create' || name === 'profile edit') && typeof logo === 'string')
+    return logo === '' || logo === 'none' ? [] : [{ name: logo, kind: 'logo' }];
+  return [];
 }

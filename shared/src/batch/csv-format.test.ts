@@ -45,10 +45,29 @@ describe('the CSV header', () => {
       {
         line: 1,
         column: 'colour',
-        value: 'colour',
-        message: expect.stringMatching(/^"colour" is not a known column \(known: group, /),
+        value: '',
+        message: expect.stringMatching(/^is not a known column \(known: group, /),
       },
     ]);
+  });
+
+  it('shows no cell of a first row that names no column: not a CSV of accounts', () => {
+    const parsed = parseHeader(['root:x:0:0:root:/root:/bin/bash'], 1);
+    expect(parsed.errors).toEqual([
+      {
+        line: 1,
+        column: '',
+        value: '',
+        message: expect.stringMatching(/^not a CSV of accounts: its first row names none/),
+      },
+    ]);
+    expect(JSON.stringify(parsed.errors)).not.toMatch(/root|bash/);
+  });
+
+  it('cuts an unknown column name that is longer than any column', () => {
+    const long = `way${'x'.repeat(100)}`;
+    const parsed = parseHeader(['way', 'group', 'number', long], 1);
+    expect(parsed.errors.map((e) => [e.column, e.value])).toEqual([[`${long.slice(0, 32)}…`, '']]);
   });
 
   it('refuses a file without a required column, naming each missing one', () => {

@@ -91,6 +91,15 @@ export function normaliseColumnName(name: string): string {
 }
 
 const KNOWN_COLUMNS = new Set<string>(CSV_COLUMNS);
+/** The longest unknown header cell shown whole: longer than any column's name. */
+const MAX_SHOWN_HEADER_CELL = 32;
+
+function clipCell(cell: string): string {
+  const chars = [...cell];
+  return chars.length > MAX_SHOWN_HEADER_CELL
+    ? `${chars.slice(0, MAX_SHOWN_HEADER_CELL).join('')}…`
+    : cell;
+}
 
 export type CsvHeader = {
   /** The position of each column present. */
@@ -108,17 +117,33 @@ export function parseHeader(
 ): { header: CsvHeader; errors: [] } | { header: undefined; errors: BatchError[] } {
   const positions: Partial<Record<CsvColumn, number>> = {};
   const errors: BatchError[] = [];
+  const names = cells.map(normaliseColumnName);
+  // Not an accounts file at all (a password file, a document): its first line is not shown.
+  if (!names.some((name) => KNOWN_COLUMNS.has(name)))
+    return {
+      header: undefined,
+      errors: [
+        batchError(
+          line,
+          '',
+          '',
+          `not a CSV of accounts: its first row names none of the columns (known: ${CSV_COLUMNS.join(', ')})`,
+        ),
+      ],
+    };
   cells.forEach((cell, index) => {
-    const name = normaliseColumnName(cell);
+    const name = names[index] ?? '';
     if (!KNOWN_COLUMNS.has(name)) {
+      // The cell is the column at fault; a long one is cut, it is no column's name anyway.
+      const shown = clipCell(cell);
       errors.push(
         batchError(
           line,
-          cell,
-          cell,
+          name === '' ? '' : shown,
+          '',
           name === ''
             ? `column ${index + 1} has no name`
-            : `"${cell}" is not a known column (known: ${CSV_COLUMNS.join(', ')})`,
+            : `is not a known column (known: ${CSV_COLUMNS.join(', ')})`,
         ),
       );
       return;

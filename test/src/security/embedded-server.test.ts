@@ -1,6 +1,6 @@
-import { chmodSync, lstatSync, readdirSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { userInfo } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { auditLog } from '@sipops/db/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -112,6 +112,67 @@ describe('the embedded server and its local command channel', { timeout: 180_000
     expect(answer.status === 413 || answer.status === undefined).toBe(true);
     // Still serving.
     expect((await runSip(['group', 'list', '--json'], env)).code).toBe(0);
+  });
+
+  it('never opens a path a forwarded call names: the terminal sends the file, the server reads only that', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'sipops-forwarded-'));
+    // A file the server's own user can read, with an account the server would accept.
+    const csv = join(folder, 'accounts.csv');
+    writeFileSync(csv, 'way,group,number\nwizard,north,+393474000099\n');
+    const logo = join(folder, 'logo.png');
+    writeFileSync(logo, Buffer.from('89504e470d0a1a0a', 'hex'));
+    const socket = join(env.SIPOPS_DATA_DIR ?? '', 'sipops.sock');
+    const forged = async (argv: string[]) => {
+      const answer = await postToSocket(socket, JSON.stringify({ argv, isErrTerminal: false }));
+      expect(answer.status).toBe(200);
+      const lines = answer.text
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { out?: string; err?: string; code?: number });
+      return {
+        code: lines.at(-1)?.code,
+        output: lines.map((l) => l.out ?? l.err ?? '').join(''),
+      };
+    };
+
+    const dryRun = await forged(['import', csv, '--dry-run', '--json']);
+    expect(dryRun.code).toBe(1);
+    expect(dryRun.output).toMatch(
+      /file: cannot import .*its content did not come with the command/,
+    );
+    expect(dryRun.output).not.toMatch(/would be imported|dryRun|393474000099/);
+    const logoEdit = await forged(['profile', 'edit', 'std', '--logo', logo]);
+    expect(logoEdit.code).toBe(1);
+    expect(logoEdit.output).toMatch(
+      /logo: cannot read .*its content did not come with the command/,
+    );
+
+    // The real terminal reads the same files itself and sends them: both go through.
+    const sent = await runSip(['import', csv, '--dry-run', '--json'], env);
+    expect(sent.code, sent.stderr).toBe(0);
+    expect(JSON.parse(sent.stdout)).toMatchObject({ dryRun: true, accounts: 1 });
+    const edited = await runSip(['profile', 'edit', 'std', '--logo', logo], env);
+    expect(edited.code, edited.stderr).toBe(0);
+  });
+
+  it('prints no line of a file that is not a CSV of accounts, forwarded or not', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'sipops-forwarded-'));
+    const shadowLike = join(folder, 'shadow');
+    const secret = '$6$Zx9Ab$q0WcJr2.secret.hash';
+    writeFileSync(shadowLike, `root:${secret}:19000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\n`);
+    const passwdLike = join(folder, 'passwd');
+    writeFileSync(
+      passwdLike,
+      'root:x:0:0:root:/root:/bin/bash\nbin,x,1,1,bin,/bin,/sbin/nologin\n',
+    );
+    for (const file of [shadowLike, passwdLike])
+      for (const extra of [['--dry-run'], ['--json'], ['--dry-run', '--json']]) {
+        const result = await runSip(['import', file, ...extra], env);
+        expect(result.code, result.stderr).toBe(1);
+        const output = `${result.stdout}${result.stderr}`;
+        expect(output).toMatch(/line 1.*not a CSV of accounts/);
+        expect(output).not.toMatch(/root:|secret|\/bin/);
+      }
   });
 
   it.runIf(isRoot)(
