@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { type AddressInfo, createServer } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { REPO_ROOT } from '../sip.ts';
 import { createPrivatePostgres, type PrivatePostgres } from './private-postgres.ts';
@@ -73,3 +74,50 @@ it('a backend dying mid-transaction fails the transaction, not the process', asy
   expect(result).toMatchObject({ code: 0 });
   expect(result.out).toContain('survived 1');
 }, 180_000);
+
+/**
+ * postgres.js 3.4.9 (found by the chaos run; patched): a connection whose server went away while
+ * it fetched the array types, and refused the reconnect, rejected that internal fetch with nobody
+ * to catch it, and the worker died of an unhandled ECONNREFUSED. A fake server plays the part:
+ * it lets the connection start, drops it at its first query, and stops listening.
+ */
+it('a server gone while the driver fetches its types fails the query, not the process', async () => {
+  const server = createServer((socket) => {
+    let isStarted = false;
+    socket.on('data', () => {
+      if (isStarted) {
+        socket.destroy();
+        server.close();
+        return;
+      }
+      isStarted = true;
+      // AuthenticationOk, then ReadyForQuery (idle).
+      socket.write(Buffer.from([0x52, 0, 0, 0, 8, 0, 0, 0, 0, 0x5a, 0, 0, 0, 5, 0x49]));
+    });
+  });
+  const port = await new Promise<number>((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)),
+  );
+  const child = `
+import postgres from 'postgres';
+const sql = postgres(process.argv[1], { max: 1, onnotice: () => {} });
+const outcome = await sql\`select 1 as one\`.then(() => 'answered', (e) => e.code);
+// Long enough for a stray rejection to end the process.
+await new Promise((r) => setTimeout(r, 1000));
+console.log('survived', outcome);
+process.exit(0);
+`;
+  const result = await new Promise<{ code: number; out: string }>((resolve) => {
+    execFile(
+      process.execPath,
+      ['--input-type=module', '-e', child, `postgres://sipops@127.0.0.1:${port}/sipops`],
+      { cwd: REPO_ROOT, timeout: 60_000 },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? Number(error.code ?? -1) : 0, out: stdout + stderr }),
+    );
+  });
+  server.close();
+  expect(result.out).not.toContain('triggerUncaughtException');
+  expect(result).toMatchObject({ code: 0 });
+  expect(result.out).toContain('survived ECONNREFUSED');
+}, 120_000);
