@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '@sipops/bot/terminal/run-cli';
@@ -39,6 +39,8 @@ export type ChaosOptions = {
   /** Postgres is stopped hard this often (uniformly between the two), and down this long. */
   postgresEveryMs?: [number, number];
   postgresDownMs?: [number, number];
+  /** Faults go on past `seconds` (twice as long at most) until this many workers were SIGKILLed. */
+  minWorkerKills?: number;
   /** The longest the drain may take once the faults stop. */
   drainTimeoutMs?: number;
   log?: (line: string) => void;
@@ -72,6 +74,12 @@ const WORKER_FLAGS = [
   '--poll-ms',
   '200',
 ];
+
+/** The first stack trace in a log with what led to it, or undefined when there is none. */
+function stackExcerpt(text: string): string | undefined {
+  const at = text.search(STACK_FRAME);
+  return at < 0 ? undefined : text.slice(Math.max(0, at - 1500), at + 2500);
+}
 
 const between = ([low, high]: [number, number]) => low + Math.random() * (high - low);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -236,13 +244,18 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       return fault;
     });
 
-    const until = Date.now() + options.seconds * 1000;
-    const isRunning = () => Date.now() < until && !options.signal?.aborted;
+    const startedAt = Date.now();
+    const until = startedAt + options.seconds * 1000;
+    // Short of the kills asked for (a loaded machine starts workers slowly): go on, twice as long at most.
+    const latest = startedAt + 2 * options.seconds * 1000;
+    const minKills = options.minWorkerKills ?? 0;
+    const isRunning = () =>
+      !options.signal?.aborted &&
+      (Date.now() < until || ((counts['worker SIGKILLs'] ?? 0) < minKills && Date.now() < latest));
 
     // Workers: spawned, left to live a random while, killed with SIGKILL.
     let worker: ChildProcess | undefined;
     const workerLog = createWriteStream(join(tmp, 'workers.log'));
-    let workerOutput = '';
     /** The end of each worker's own output, to say why one ended by itself. */
     const tails = new WeakMap<ChildProcess, string>();
     const spawnWorker = () => {
@@ -256,8 +269,6 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       const keep = (chunk: Buffer) => {
         tails.set(child, `${tails.get(child) ?? ''}${chunk.toString()}`.slice(-2000));
         workerLog.write(chunk);
-        workerOutput += chunk.toString();
-        if (workerOutput.length > 200_000) workerOutput = workerOutput.slice(-100_000);
       };
       child.stdout?.on('data', keep);
       child.stderr?.on('data', keep);
@@ -303,7 +314,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const postgresLoop = (async () => {
       while (true) {
         const wait = between(options.postgresEveryMs ?? [6000, 12_000]);
-        if (Date.now() + wait > until) break;
+        if (!isRunning()) break;
         await sleep(wait);
         if (!isRunning()) break;
         await pg.stopImmediately();
@@ -381,7 +392,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     });
 
     await Promise.all([...killLoops, postgresLoop, reports, ...workload]);
-    log(`chaos: faults stopped after ${options.seconds} s; draining the outbox`);
+    const faultSeconds = Math.round((Date.now() - startedAt) / 1000);
+    counts['fault seconds'] = faultSeconds;
+    log(`chaos: faults stopped after ${faultSeconds} s; draining the outbox`);
+    if ((counts['worker SIGKILLs'] ?? 0) < minKills && !options.signal?.aborted)
+      violations.push(
+        `only ${counts['worker SIGKILLs'] ?? 0} worker SIGKILLs in ${faultSeconds} s (at least ${minKills} asked for)`,
+      );
 
     // The drain: no faults, Postgres up, one worker left alive until the outbox is empty.
     isFaulty = false;
@@ -391,26 +408,28 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     worker = spawnWorker();
     const drainStarted = Date.now();
     const drainTimeout = options.drainTimeoutMs ?? 120_000;
-    let open = Number.POSITIVE_INFINITY;
-    while (Date.now() - drainStarted < drainTimeout) {
-      try {
-        const [row] = await sql<{ open: number }[]>`
-          select count(*)::int as open from outbox where state in ('pending', 'sending')`;
-        open = row?.open ?? 0;
-      } catch {
-        // Reconnecting after the last restart.
+    /** Waits until no outbox row is open; the rows still open when the time is up. */
+    const drainOutbox = async () => {
+      let open = Number.POSITIVE_INFINITY;
+      while (Date.now() - drainStarted < drainTimeout) {
+        try {
+          const [row] = await sql<{ open: number }[]>`
+            select count(*)::int as open from outbox where state in ('pending', 'sending')`;
+          open = row?.open ?? 0;
+        } catch {
+          // Reconnecting after the last restart.
+        }
+        if (open === 0) break;
+        if (worker?.exitCode !== null) worker = spawnWorker();
+        await sleep(1000);
       }
-      if (open === 0) break;
-      if (worker.exitCode !== null) worker = spawnWorker();
-      await sleep(1000);
-    }
+      return open;
+    };
+    await drainOutbox();
     // The last messages' reports.
     await sleep(1500);
     isDraining = false;
     await drainReports;
-    counts['drain seconds'] = Math.round((Date.now() - drainStarted) / 1000);
-    if (open !== 0)
-      violations.push(`the outbox did not drain within ${drainTimeout} ms: ${open} rows open`);
 
     // Each message's final report once more, now that nothing fails: it must be answered 200.
     for (const [sid, final] of finals) {
@@ -421,17 +440,23 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         violations.push(`the last report of ${sid} was answered ${code}`);
     }
     for (const [code, n] of reportCodes) counts[`status callbacks answered ${code}`] = n;
+    // A report can queue a notification (a failed SMS is posted in its channel): drained too.
+    const open = await drainOutbox();
+    counts['drain seconds'] = Math.round((Date.now() - drainStarted) / 1000);
+    if (open !== 0)
+      violations.push(`the outbox did not drain within ${drainTimeout} ms: ${open} rows open`);
 
     const stop = new Promise((resolve) => worker?.once('exit', resolve));
     worker.kill('SIGTERM');
     await Promise.race([stop, sleep(10_000)]);
-    workerLog.end();
-    if (STACK_FRAME.test(workerOutput))
-      violations.push(`a worker printed a stack trace (see below):\n${workerOutput.slice(-3000)}`);
+    await new Promise((ended) => workerLog.end(ended));
+    // The whole log: an early trace may be gone from the output kept in memory.
+    const stack = stackExcerpt(readFileSync(join(tmp, 'workers.log'), 'utf8'));
+    if (stack) violations.push(`a worker printed a stack trace:\n${stack}`);
 
     await checkInvariants({ sql, deps, slack, twilio, ops, finals, counts, violations, tmp });
-    if (STACK_FRAME.test(server.output()))
-      violations.push(`the web app printed a stack trace:\n${server.output().slice(-3000)}`);
+    const serverStack = stackExcerpt(server.output());
+    if (serverStack) violations.push(`the web app printed a stack trace:\n${serverStack}`);
     return { counts, violations, notes };
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});

@@ -9,6 +9,7 @@ it('keeps every change whole, delivered once and in order through kills, crashes
   const report = await runChaos({
     seconds: 25,
     workerLifeMs: [1000, 5000],
+    minWorkerKills: 2,
     postgresEveryMs: [5000, 9000],
     postgresDownMs: [300, 1500],
     log: () => {},

@@ -4,6 +4,8 @@ import { printReport, runChaos } from './chaos-run.ts';
 
 /** `npm run chaos`: the chaos run for CHAOS_SECONDS (default 300), then its checks and counts. */
 const DEFAULT_SECONDS = 300;
+/** The workers SIGKILLed at the least; the faults go on (twice CHAOS_SECONDS at most) until then. */
+const MIN_WORKER_KILLS = 50;
 
 async function main(): Promise<number> {
   const text = process.env.CHAOS_SECONDS?.trim() || String(DEFAULT_SECONDS);
@@ -20,7 +22,11 @@ async function main(): Promise<number> {
       stdio: ['ignore', 'ignore', 'inherit'],
     },
   );
-  const report = await runChaos({ seconds: Number(text), signal: controller.signal });
+  const report = await runChaos({
+    seconds: Number(text),
+    minWorkerKills: MIN_WORKER_KILLS,
+    signal: controller.signal,
+  });
   printReport(report, (line) => console.log(line));
   return report.violations.length === 0 ? 0 : 1;
 }
