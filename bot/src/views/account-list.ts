@@ -1,9 +1,9 @@
 import type { AccountPage } from '@sipops/shared/use-cases/list-accounts';
-import type { Button, KnownBlock } from '@slack/types';
+import type { KnownBlock } from '@slack/types';
 import {
-  context,
   escapeText,
   LIMITS,
+  pagingBlock,
   plain,
   type SlackMessage,
   section,
@@ -93,25 +93,21 @@ export function buildAccountPage(page: AccountPage, query: AccountQuery): SlackM
       },
     });
   });
-  const buttons: Button[] = [];
+  const buttons = [];
   if (page.offset > 0) {
     buttons.push({
-      type: 'button',
-      action_id: PAGE_ACTIONS.previous,
-      text: plain('Previous', LIMITS.buttonText),
+      actionId: PAGE_ACTIONS.previous,
+      text: 'Previous',
       value: encodeQuery({ ...query, offset: Math.max(0, page.offset - page.limit) }),
     });
   }
   if (last < page.total) {
     buttons.push({
-      type: 'button',
-      action_id: PAGE_ACTIONS.next,
-      text: plain('Next', LIMITS.buttonText),
+      actionId: PAGE_ACTIONS.next,
+      text: 'Next',
       value: encodeQuery({ ...query, offset: page.offset + page.limit }),
     });
   }
-  if (buttons.length > 0)
-    blocks.push({ type: 'actions', block_id: 'accounts_pages', elements: buttons });
-  else blocks.push(context('That is all.'));
+  blocks.push(pagingBlock('accounts_pages', buttons));
   return { text: `${what}: ${first}–${last} of ${page.total}`, blocks };
 }

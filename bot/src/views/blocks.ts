@@ -1,4 +1,5 @@
 import type {
+  ActionsBlock,
   ConfirmationDialog,
   ContextBlock,
   KnownBlock,
@@ -63,6 +64,24 @@ export const context = (...texts: string[]): ContextBlock => ({
   type: 'context',
   elements: texts.slice(0, LIMITS.contextElements).map((text) => mrkdwn(text)),
 });
+
+/** A page's buttons (More, Previous / Next) as the last block, or "That is all." when none. */
+export function pagingBlock(
+  blockId: string,
+  buttons: { actionId: string; text: string; value: string }[],
+): ActionsBlock | ContextBlock {
+  if (buttons.length === 0) return context('That is all.');
+  return {
+    type: 'actions',
+    block_id: blockId,
+    elements: buttons.map(({ actionId, text, value }) => ({
+      type: 'button',
+      action_id: actionId,
+      text: plain(text, LIMITS.buttonText),
+      value,
+    })),
+  };
+}
 
 export const option = (text: string, value: string, description?: string): PlainTextOption => ({
   text: plain(text, LIMITS.optionText),

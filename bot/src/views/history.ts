@@ -1,9 +1,9 @@
 import type { FieldChange, History } from '@sipops/shared/use-cases/show-history';
 import type { KnownBlock } from '@slack/types';
 import {
-  context,
   escapeText,
   LIMITS,
+  pagingBlock,
   plain,
   type SlackMessage,
   section,
@@ -69,21 +69,18 @@ export function buildHistoryMessage(history: History): SlackMessage {
     ];
     blocks.push(section(truncate(lines.join('\n'), LIMITS.sectionText)));
   }
-  if (history.next !== null) {
-    blocks.push({
-      type: 'actions',
-      block_id: 'history_more',
-      elements: [
-        {
-          type: 'button',
-          action_id: HISTORY_MORE_ACTION,
-          text: plain('More', LIMITS.buttonText),
-          value: encodeHistoryCursor({ type, name, before: history.next }),
-        },
-      ],
-    });
-  } else if (history.entries.length > 0) {
-    blocks.push(context('That is all.'));
+  if (history.next !== null || history.entries.length > 0) {
+    const more =
+      history.next === null
+        ? []
+        : [
+            {
+              actionId: HISTORY_MORE_ACTION,
+              text: 'More',
+              value: encodeHistoryCursor({ type, name, before: history.next }),
+            },
+          ];
+    blocks.push(pagingBlock('history_more', more));
   }
   return { text: `History of ${type} ${name}`, blocks };
 }
