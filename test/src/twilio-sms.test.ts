@@ -190,6 +190,44 @@ describe.each(testDatabaseKinds())('SMS through Twilio (fake API) on %s', (kind)
     expect(fake.messages).toHaveLength(1);
   });
 
+  it('sends exactly one message when the database fails right after Twilio took it', async () => {
+    const { row } = await queued();
+    // Postgres goes away as the SID is recorded: the first transaction after the send is refused.
+    let isRefused = false;
+    const db = new Proxy(deps.db, {
+      get(target, key, receiver) {
+        if (key !== 'transaction' || isRefused) return Reflect.get(target, key, receiver);
+        isRefused = true;
+        return () =>
+          Promise.reject(
+            Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), {
+              code: 'ECONNREFUSED',
+            }),
+          );
+      },
+    });
+    const sms = createTwilioSmsHandler(
+      { ...deps, db },
+      {
+        accountSid: FAKE_ACCOUNT_SID,
+        authToken: FAKE_AUTH_TOKEN,
+        sender: { messagingServiceSid: FAKE_SERVICE_SID },
+        statusCallbackUrl: CALLBACK,
+        httpClient: fake.httpClient(500),
+        log: () => {},
+      },
+    );
+    await deliverAll(sms);
+    expect(isRefused).toBe(true);
+    expect(fake.messages).toHaveLength(1);
+    expect(created()).toBe(1);
+    expect(await outboxRow(row.id)).toMatchObject({
+      state: 'done',
+      externalId: fake.messages[0]?.sid,
+    });
+    expect(await smsRow(row.id)).toMatchObject({ providerSid: fake.messages[0]?.sid });
+  });
+
   it('waits out a 429 and sends once', async () => {
     const { row } = await queued();
     fake.script('429');

@@ -3,7 +3,7 @@ import {
   recordSmsHandedOver,
   recordSmsRefused,
 } from '@sipops/shared/activation/sms-delivery';
-import { toSmsStatus } from '@sipops/shared/activation/sms-status';
+import { type SmsStatus, toSmsStatus } from '@sipops/shared/activation/sms-status';
 import type { Deps } from '@sipops/shared/deps';
 import {
   DEFAULT_MAX_ATTEMPTS,
@@ -61,27 +61,22 @@ export function createTwilioSmsHandler(deps: Deps, options: TwilioSmsOptions): O
     }
     if (plan.action === 'done') return { externalId: plan.providerSid };
 
+    let handed: { providerSid: string; status: SmsStatus };
     try {
-      if (message.isAfterUnclearFailure) {
-        const earlier = await findEarlierSend(plan.to, plan.text, plan.queuedAt);
-        if (earlier) {
-          await recordSmsHandedOver(deps, plan.smsId, { ...earlier, actor: 'sms:twilio' });
-          return { externalId: earlier.providerSid };
-        }
+      const earlier = message.isAfterUnclearFailure
+        ? await findEarlierSend(plan.to, plan.text, plan.queuedAt)
+        : undefined;
+      if (earlier) handed = earlier;
+      else {
+        const sent = await client.messages.create({
+          to: plan.to,
+          body: plan.text,
+          ...options.sender,
+          validityPeriod: Math.min(plan.validitySeconds, TWILIO_MAX_VALIDITY_SECONDS),
+          statusCallback: `${options.statusCallbackUrl}?sms=${plan.smsId}`,
+        });
+        handed = { providerSid: sent.sid, status: toSmsStatus(sent.status) ?? 'queued' };
       }
-      const sent = await client.messages.create({
-        to: plan.to,
-        body: plan.text,
-        ...options.sender,
-        validityPeriod: Math.min(plan.validitySeconds, TWILIO_MAX_VALIDITY_SECONDS),
-        statusCallback: `${options.statusCallbackUrl}?sms=${plan.smsId}`,
-      });
-      await recordSmsHandedOver(deps, plan.smsId, {
-        providerSid: sent.sid,
-        status: toSmsStatus(sent.status) ?? 'queued',
-        actor: 'sms:twilio',
-      });
-      return { externalId: sent.sid };
     } catch (error) {
       const failure = classify(error as TwilioError, retryAfterMs());
       if (failure instanceof RetryableError && message.attempt < maxAttempts) throw failure;
@@ -96,6 +91,18 @@ export function createTwilioSmsHandler(deps: Deps, options: TwilioSmsOptions): O
       });
       throw failure;
     }
+    try {
+      await recordSmsHandedOver(deps, plan.smsId, { ...handed, actor: 'sms:twilio' });
+    } catch (error) {
+      // Twilio has it; our database did not hear of it (Postgres down): not Twilio's failure, and
+      // the next try must look before it sends.
+      throw new RetryableError(
+        `sent as ${handed.providerSid}, not recorded: ${(error as Error).message}`,
+        undefined,
+        true,
+      );
+    }
+    return { externalId: handed.providerSid };
   };
 
   /**
