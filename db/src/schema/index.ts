@@ -10,6 +10,7 @@ export * from './link-lookup-failures.ts';
 export * from './outbox.ts';
 export * from './profile-logos.ts';
 export * from './provisioning-profiles.ts';
+export * from './registrar-aliases.ts';
 export * from './settings.ts';
 export * from './slack-roles.ts';
 export * from './sms-messages.ts';

@@ -9,10 +9,11 @@ import { parseInput } from '../validation.ts';
 import { createGroup, createGroupSchema } from './create-group.ts';
 import { createPlainAccount } from './create-plain-account.ts';
 import { createProfile } from './create-profile.ts';
+import { deleteAccount } from './delete-account.ts';
 import { editAccount } from './edit-account.ts';
 import { editProfile } from './edit-profile.ts';
 import { createProfileSchema, editProfileSchema } from './profile-schemas.ts';
-import { disableAccount } from './set-account-enabled.ts';
+import { disableAccount, enableAccount } from './set-account-enabled.ts';
 import { ACTOR, refusal, type TestDeps, testDeps } from './test-fixture.ts';
 
 const md5 = (text: string) => createHash('md5').update(text).digest('hex');
@@ -107,6 +108,50 @@ describe.each(testDatabaseKinds())('the registrar views and realms on %s', (kind
     });
     expect(await aliases()).toEqual([row('+393473000020'), row('+393473000021')]);
     await disableAccount(deps, ACTOR, account.username);
+    expect(await aliases()).toEqual([]);
+  });
+
+  it('keeps dbaliases in step with its accounts: enabled, renamed, re-hashed, deleted', async () => {
+    const account = await create({
+      group: 'bare',
+      profile: 'host-realm',
+      number: '+39 347 300 0050',
+      secondaryNumber: '+39 347 300 0051',
+    });
+    const aliases = () =>
+      executeRows<Record<string, unknown>>(
+        deps.db,
+        sql`select alias_username, alias_domain, username, domain from dbaliases
+            where alias_username in ('+393473000050', '+393473000051') order by alias_username`,
+      );
+    const rows = (username: string, realm: string) =>
+      ['+393473000050', '+393473000051'].map((alias) => ({
+        alias_username: alias,
+        alias_domain: realm,
+        username,
+        domain: realm,
+      }));
+    const realm = (await hashOf(account.id)).realm;
+    expect(await aliases()).toEqual(rows(account.username, realm));
+
+    // Whoever writes the username (no use case renames today), the aliases follow it.
+    await deps.db
+      .update(accounts)
+      .set({ username: 'renamed-0050' })
+      .where(eq(accounts.id, account.id));
+    expect(await aliases()).toEqual(rows('renamed-0050', realm));
+    await editAccount(
+      deps,
+      ACTOR,
+      'renamed-0050',
+      parseInput(accountChangesSchema, { profile: 'own-realm' }),
+    );
+    expect(await aliases()).toEqual(rows('renamed-0050', 'voip.example.org'));
+    await disableAccount(deps, ACTOR, 'renamed-0050');
+    expect(await aliases()).toEqual([]);
+    await enableAccount(deps, ACTOR, 'renamed-0050');
+    expect(await aliases()).toEqual(rows('renamed-0050', 'voip.example.org'));
+    await deleteAccount(deps, ACTOR, 'renamed-0050');
     expect(await aliases()).toEqual([]);
   });
 
