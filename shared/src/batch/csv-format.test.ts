@@ -64,6 +64,13 @@ describe('the CSV header', () => {
     expect(JSON.stringify(parsed.errors)).not.toMatch(/root|bash/);
   });
 
+  it('says so when the columns are separated by something else than commas', () => {
+    expect(parseHeader(['way;group;number'], 1).errors.map((e) => e.message)).toEqual([
+      'not a CSV of accounts: its columns are separated by ";": separate them with commas',
+    ]);
+    expect(parseHeader(['way\tgroup\tnumber'], 1).errors[0]?.message).toMatch(/separated by tabs/);
+  });
+
   it('cuts an unknown column name that is longer than any column', () => {
     const long = `way${'x'.repeat(100)}`;
     const parsed = parseHeader(['way', 'group', 'number', long], 1);

@@ -91,6 +91,7 @@ export function normaliseColumnName(name: string): string {
 }
 
 const KNOWN_COLUMNS = new Set<string>(CSV_COLUMNS);
+const OTHER_SEPARATORS = [';', '\t', '|'];
 /** The longest unknown header cell shown whole: longer than any column's name. */
 const MAX_SHOWN_HEADER_CELL = 32;
 
@@ -119,18 +120,21 @@ export function parseHeader(
   const errors: BatchError[] = [];
   const names = cells.map(normaliseColumnName);
   // Not an accounts file at all (a password file, a document): its first line is not shown.
-  if (!names.some((name) => KNOWN_COLUMNS.has(name)))
+  if (!names.some((name) => KNOWN_COLUMNS.has(name))) {
+    // A spreadsheet's export with another separator names the columns, just not apart.
+    const separator = OTHER_SEPARATORS.find((sep) =>
+      cells.some((cell) =>
+        cell.split(sep).some((name) => KNOWN_COLUMNS.has(normaliseColumnName(name))),
+      ),
+    );
+    const why = separator
+      ? `its columns are separated by ${separator === '\t' ? 'tabs' : `"${separator}"`}: separate them with commas`
+      : `its first row names none of the columns (known: ${CSV_COLUMNS.join(', ')})`;
     return {
       header: undefined,
-      errors: [
-        batchError(
-          line,
-          '',
-          '',
-          `not a CSV of accounts: its first row names none of the columns (known: ${CSV_COLUMNS.join(', ')})`,
-        ),
-      ],
+      errors: [batchError(line, '', '', `not a CSV of accounts: ${why}`)],
     };
+  }
   cells.forEach((cell, index) => {
     const name = names[index] ?? '';
     if (!KNOWN_COLUMNS.has(name)) {
