@@ -2,13 +2,11 @@ import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline/promises';
 import { askHolder, commandAddress, lockAddress } from '@sipops/db/data-dir-lock';
-import { openRuntime, type Runtime } from '@sipops/shared/runtime';
 import { ConfigError } from '@sipops/shared/runtime-config';
 import { readCallerCwd, readTerminalConfig } from '../env.ts';
 import { limitHeapGrowth } from '../heap-growth.ts';
 import type { CallerFile } from './caller-files.ts';
-import { requireImportFile, requireLogoFile } from './commands.ts';
-import { forwardCommand } from './forward.ts';
+import { forwardCommand } from './forward-client.ts';
 import {
   EXIT_FAILED,
   EXIT_REFUSED,
@@ -16,7 +14,10 @@ import {
   showControlCharacters,
   type TerminalIo,
 } from './io.ts';
-import { callerFilesOf, confirmationOf, confirmOn, reportFailure, runCli } from './run-cli.ts';
+import { PREPARED_VERBS } from './prepared-verbs.ts';
+
+// The command table and the database are loaded only when needed (import() below): a call
+// forwarded to a running server as typed needs neither, and answers sooner without them.
 
 const io: TerminalIo = {
   out: (text) => process.stdout.write(showControlCharacters(text)),
@@ -50,24 +51,30 @@ async function main(argv: string[]): Promise<number> {
     const address = existsSync(config.dataDir) ? lockAddress(config.dataDir) : undefined;
     const holder = address ? await askHolder(address) : undefined;
     if (address && holder?.role === 'server') {
-      // Ask here, where the person is; the server has no terminal to ask on.
-      const confirmation = confirmationOf(argv);
-      let forwarded = argv;
-      if (confirmation && io.confirm) {
-        if (!(await confirmOn(io, confirmation))) return EXIT_REFUSED;
-        forwarded = [...argv, '--yes'];
-      }
-      // Files are read here, as the person who typed the command, and sent: the server opens none.
-      const local = { cwd: readCallerCwd() };
       const files: { name: string; file: CallerFile }[] = [];
-      try {
-        for (const { name, kind } of callerFilesOf(forwarded))
-          files.push({
-            name,
-            file: await (kind === 'import' ? requireImportFile : requireLogoFile)(local, name),
-          });
-      } catch (error) {
-        return reportFailure(error, io, argv.includes('--json'));
+      let forwarded = argv;
+      if (PREPARED_VERBS.has(argv[0] ?? '')) {
+        const { callerFilesOf, confirmationOf, confirmOn, reportFailure } = await import(
+          './run-cli.ts'
+        );
+        const { requireImportFile, requireLogoFile } = await import('./commands.ts');
+        // Ask here, where the person is; the server has no terminal to ask on.
+        const confirmation = confirmationOf(argv);
+        if (confirmation && io.confirm) {
+          if (!(await confirmOn(io, confirmation))) return EXIT_REFUSED;
+          forwarded = [...argv, '--yes'];
+        }
+        // Files are read here, as the person who typed the command, and sent: the server opens none.
+        const local = { cwd: readCallerCwd() };
+        try {
+          for (const { name, kind } of callerFilesOf(forwarded))
+            files.push({
+              name,
+              file: await (kind === 'import' ? requireImportFile : requireLogoFile)(local, name),
+            });
+        } catch (error) {
+          return reportFailure(error, io, argv.includes('--json'));
+        }
       }
       try {
         return await forwardCommand(
@@ -88,7 +95,11 @@ async function main(argv: string[]): Promise<number> {
     }
   }
 
-  let runtime: Runtime | undefined;
+  const [{ runCli }, { openRuntime }] = await Promise.all([
+    import('./run-cli.ts'),
+    import('@sipops/shared/runtime'),
+  ]);
+  let runtime: Awaited<ReturnType<typeof openRuntime>> | undefined;
   try {
     return await runCli(argv, {
       io,
