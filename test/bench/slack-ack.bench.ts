@@ -1,15 +1,16 @@
 import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
-import { startActivationServer } from '../src/activation/activation-server.ts';
+import { createTestDatabase } from '@sipops/db/testing';
 import { signSlackRequest, startFakeSlack } from '../src/fake-slack.ts';
-import { freePort } from '../src/server.ts';
-import { baseEnv, REPO_ROOT } from '../src/sip.ts';
+import { freePort, type RunningServer, startServer } from '../src/server.ts';
+import { baseEnv, botCommand, postgresEnv, REPO_ROOT, runSip } from '../src/sip.ts';
 import { slashCommand, TEAM } from '../src/slack/payloads.ts';
 
 /**
  * `npm run bench -- slack-ack`: how long Slack waits for sipops to ack `/sip show` (and `/sip
- * help`), 50 at once, on Postgres, beside a bare Bolt app that only acks, sent the same signed
- * requests in the same run. Slack gives an app 3 s; the p99 ratio is the figure.
+ * help`), 50 at once, beside a bare Bolt app that only acks, sent the same signed requests in the
+ * same run. sipops runs its bot part alone (SIPOPS_PARTS=bot, HTTP mode) on Postgres, as an
+ * installation that scales its bots does. Slack gives an app 3 s; the p99 ratio is the figure.
  */
 
 const SECRET = 'bench0signing0secret0000000000ab';
@@ -90,37 +91,42 @@ export async function benchSlackAck(options: { adminUrl: string | undefined }): 
     return;
   }
   const slack = await startFakeSlack();
+  const database = await createTestDatabase('postgres');
   const botPort = await freePort();
-  const app = await startActivationServer('postgres', () => ({
+  const env = {
+    ...postgresEnv(database.url ?? ''),
+    SIPOPS_PARTS: 'bot',
     BOT_PORT: String(botPort),
     SLACK_BOT_TOKEN: 'xoxb-bench',
     SLACK_SIGNING_SECRET: SECRET,
     SLACK_API_URL: slack.url,
-  }));
+  };
+  for (const args of [
+    ['profile', 'create', 'main', '--sip-host', 'sip.example.com'],
+    ['group', 'create', 'acme', '--profile', 'main'],
+    [
+      'create',
+      '--group',
+      'acme',
+      '--type',
+      'pgsm',
+      '--number',
+      '+393471234567',
+      '--password',
+      'S3cret-pass-1',
+    ],
+    ['role', USER, 'support', '--team', TEAM],
+  ]) {
+    const result = await runSip(args, env);
+    if (result.code !== 0) throw new Error(`sip ${args.join(' ')}: ${result.stderr}`);
+  }
+  const bot = startServer(env, botCommand('start'));
   const bare = await startBareBolt(slack.url);
   try {
-    for (const args of [
-      ['profile', 'create', 'main', '--sip-host', 'sip.example.com'],
-      ['group', 'create', 'acme', '--profile', 'main'],
-      [
-        'create',
-        '--group',
-        'acme',
-        '--type',
-        'pgsm',
-        '--number',
-        '+393471234567',
-        '--password',
-        'S3cret-pass-1',
-      ],
-      ['role', USER, 'support', '--team', TEAM],
-    ]) {
-      const result = await app.sip(...args);
-      if (result.code !== 0) throw new Error(`sip ${args.join(' ')}: ${result.stderr}`);
-    }
+    await waitForBot(bot, `http://127.0.0.1:${botPort}/slack/health`);
     const sipops = `http://127.0.0.1:${botPort}/slack/events`;
     console.log(
-      `${CONCURRENCY} signed slash commands at once, ${ROUNDS} rounds, on Postgres; time to the HTTP answer (the ack)`,
+      `${CONCURRENCY} signed slash commands at once, ${ROUNDS} rounds, the bot alone on Postgres; time to the HTTP answer (the ack)`,
     );
     for (const text of ['show +393471234567', 'help']) {
       const bareLatencies = await burst(bare.url, text, slack.responseUrl());
@@ -133,7 +139,19 @@ export async function benchSlackAck(options: { adminUrl: string | undefined }): 
     }
   } finally {
     bare.stop();
-    await app.stop();
+    await bot.stop();
+    await database.close();
     await slack.close();
   }
+}
+
+async function waitForBot(bot: RunningServer, healthUrl: string): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (bot.child.exitCode !== null) throw new Error(`the bot exited:\n${bot.output()}`);
+    const answer = await fetch(healthUrl).catch(() => undefined);
+    if (answer?.status === 200) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`the bot did not answer ${healthUrl}:\n${bot.output()}`);
 }
