@@ -1,5 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
+// Most files wait on child processes (servers, Kamailio, sipp, Chromium) and on Postgres, so more
+// files at once than cores pays off; SIPOPS_TEST_WORKERS overrides it (1 runs them one by one).
+const workers = Number(process.env.SIPOPS_TEST_WORKERS) || 4;
+
 export default defineConfig({
   test: {
     include: [
@@ -7,6 +11,7 @@ export default defineConfig({
       '{db,shared,bot,web,test}/app/**/*.test.ts',
     ],
     globalSetup: ['./test/src/global-setup.ts'],
+    maxWorkers: workers,
     testTimeout: 30_000,
     hookTimeout: 60_000,
     reporters: ['default', './test/src/plain-summary-reporter.ts'],

@@ -21,8 +21,8 @@ export type DatabaseHandle = {
 
 export type OpenDatabaseOptions =
   | { url: string; maxConnections?: number }
-  /** `dataDir` undefined: an in-memory PGlite, for tests. */
-  | { dataDir: string | undefined };
+  /** `dataDir` undefined: an in-memory PGlite, for tests, optionally unpacked from a `snapshot`. */
+  | { dataDir: string | undefined; snapshot?: Blob };
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
   if ('url' in options) {
@@ -39,7 +39,9 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     };
   }
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const client = await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {});
+  const client = await PGlite.create(
+    options.dataDir ? { dataDir: options.dataDir } : { loadDataDir: options.snapshot },
+  );
   return {
     db: drizzlePglite({ client, schema }) as unknown as Database,
     kind: 'pglite',

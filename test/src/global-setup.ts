@@ -1,3 +1,4 @@
+import { prepareTestDatabaseTemplates } from '@sipops/db/testing';
 import postgres from 'postgres';
 import { buildApp } from './build-app.ts';
 import { ensureSystemPackages } from './system-packages.ts';
@@ -9,8 +10,10 @@ export const DEFAULT_TEST_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/tes
  * Installs the Debian packages the real-program tests drive (or fails naming the command), and
  * settles the Postgres every run needs: the SIP tests run Kamailio, a second process, which
  * PGlite cannot serve. Without TEST_DATABASE_URL the local default is used when it answers.
+ * Migrates once for the whole run (a template database and a PGlite snapshot) that every suite's
+ * database is copied from; the returned teardown drops them.
  */
-export default async function setup(): Promise<void> {
+export default async function setup(): Promise<() => Promise<void>> {
   ensureSystemPackages();
   buildApp();
   const given = process.env.TEST_DATABASE_URL;
@@ -23,9 +26,11 @@ export default async function setup(): Promise<void> {
         : `The tests need PostgreSQL (the SIP tests run Kamailio over it): TEST_DATABASE_URL is not set and ${DEFAULT_TEST_DATABASE_URL} does not answer (${problem}). Start PostgreSQL there, or set TEST_DATABASE_URL to a server where the tests may create and drop databases.`,
     );
   }
-  // Test workers start after this and inherit it.
+  // Test workers start after this and inherit it, and the templates' variables.
   process.env.TEST_DATABASE_URL = url;
+  const dropTemplates = await prepareTestDatabaseTemplates(url);
   console.log(`[sipops] integration tests run on PGlite and on Postgres (${new URL(url).host}).`);
+  return dropTemplates;
 }
 
 async function reach(url: string): Promise<string | undefined> {

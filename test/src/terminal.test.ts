@@ -23,8 +23,9 @@ const ACCOUNT_KEYS = [
   'permit',
 ];
 
-// Each command is a fresh Node process that opens the database, so these tests take seconds each.
-describe.each(testDatabaseKinds())('npm run sip on %s', { timeout: 180_000 }, (kind) => {
+// Each command is a fresh Node process that opens the database, so these tests take seconds each:
+// the databases side by side, the steps of each one in order.
+describe.concurrent.each(testDatabaseKinds())('npm run sip on %s', { timeout: 180_000 }, (kind) => {
   let env: Record<string, string>;
   let database: TestDatabase | undefined;
   const sip = (...args: string[]) => runSip(args, env);
@@ -62,7 +63,7 @@ describe.each(testDatabaseKinds())('npm run sip on %s', { timeout: 180_000 }, (k
     await database?.close();
   });
 
-  it('creates a plain PGSM account and shows it as JSON with the contract keys, never the password', async () => {
+  it.sequential('creates a plain PGSM account and shows it as JSON with the contract keys, never the password', async () => {
     const created = await sip(
       'create',
       '--group',
@@ -107,7 +108,7 @@ describe.each(testDatabaseKinds())('npm run sip on %s', { timeout: 180_000 }, (k
     expect(bySecondary.json.username).toBe(account.username);
   });
 
-  it('creates a wizard account disabled, with a generated username, and refuses a landline', async () => {
+  it.sequential('creates a wizard account disabled, with a generated username, and refuses a landline', async () => {
     const created = await sipJson('wizard', '--group', 'acme', '--number', '+39 333 111 2222');
     expect(created.code).toBe(0);
     expect(created.json).toMatchObject({
@@ -127,7 +128,7 @@ describe.each(testDatabaseKinds())('npm run sip on %s', { timeout: 180_000 }, (k
     expect(await auditCount()).toBe(before);
   });
 
-  it('creates a SNOM account with normalised rules and checks addresses against them', async () => {
+  it.sequential('creates a SNOM account with normalised rules and checks addresses against them', async () => {
     const created = await sipJson(
       'create',
       '--group',
@@ -164,7 +165,7 @@ describe.each(testDatabaseKinds())('npm run sip on %s', { timeout: 180_000 }, (k
     expect(human.stdout).toBe('192.168.0.99: allowed by 192.168.0.0/255.255.255.0\n');
   });
 
-  it('refuses bad input with exit 1, names the flag, and writes nothing', async () => {
+  it.sequential('refuses bad input with exit 1, names the flag, and writes nothing', async () => {
     const before = await auditCount();
     const cases: [string[], RegExp][] = [
       [
@@ -362,7 +363,7 @@ describe.each(testDatabaseKinds())('npm run sip on %s', { timeout: 180_000 }, (k
     expect(await auditCount()).toBe(before);
   });
 
-  it('exits 2 on usage errors', async () => {
+  it.sequential('exits 2 on usage errors', async () => {
     for (const args of [
       ['frobnicate'],
       ['show'],
@@ -377,7 +378,7 @@ describe.each(testDatabaseKinds())('npm run sip on %s', { timeout: 180_000 }, (k
     }
   });
 
-  it('prints the help on stdout with exit 0 for help and --help, on stderr with exit 2 for nothing', async () => {
+  it.sequential('prints the help on stdout with exit 0 for help and --help, on stderr with exit 2 for nothing', async () => {
     const help = await sip('help');
     expect(help).toMatchObject({ code: 0, stderr: '' });
     expect(help.stdout).toMatch(/^usage: npm run sip -- <command>/);
@@ -395,7 +396,7 @@ describe.each(testDatabaseKinds())('npm run sip on %s', { timeout: 180_000 }, (k
     expect(await sip('import', '--help')).toEqual(one);
   });
 
-  it('says why an unchangeable field is refused, naming the flag', async () => {
+  it.sequential('says why an unchangeable field is refused, naming the flag', async () => {
     const refusals: [string[], string][] = [
       [
         ['edit', 'desk111', '--number', '112'],
@@ -428,7 +429,7 @@ describe.each(testDatabaseKinds())('npm run sip on %s', { timeout: 180_000 }, (k
     expect(await auditCount()).toBe(before);
   });
 
-  it('edits fields but never the numbers, the type, or a wizard password', async () => {
+  it.sequential('edits fields but never the numbers, the type, or a wizard password', async () => {
     const edited = await sipJson(
       'edit',
       '+393471234567',
@@ -464,7 +465,7 @@ describe.each(testDatabaseKinds())('npm run sip on %s', { timeout: 180_000 }, (k
     });
   });
 
-  it('asks before destructive verbs; --yes acts; disable keeps the status', async () => {
+  it.sequential('asks before destructive verbs; --yes acts; disable keeps the status', async () => {
     const unconfirmed = await sip('disable', 'desk111');
     expect(unconfirmed.code).toBe(2);
     expect(unconfirmed.stderr).toMatch(/pass --yes/);
@@ -482,7 +483,7 @@ describe.each(testDatabaseKinds())('npm run sip on %s', { timeout: 180_000 }, (k
     expect(gone.stderr).toMatch(/no account/);
   });
 
-  it('lists and finds by group, status, enabled and part of a number', async () => {
+  it.sequential('lists and finds by group, status, enabled and part of a number', async () => {
     const all = (await sipJson('list')).json as unknown as {
       number: string;
       group: string;

@@ -45,7 +45,8 @@ type SmsJson = {
   body: string;
 };
 
-describe.each(testDatabaseKinds())(
+// A server per database, side by side; the steps on each one in order.
+describe.concurrent.each(testDatabaseKinds())(
   'activation from end to end on %s',
   { timeout: 180_000 },
   (kind) => {
@@ -102,7 +103,7 @@ describe.each(testDatabaseKinds())(
       };
     }
 
-    it('sends the SMS through Twilio with a status callback the app accepts only when signed', async () => {
+    it.sequential('sends the SMS through Twilio with a status callback the app accepts only when signed', async () => {
       const username = await seedWizardAccount(app, '+39 347 200 0001');
       const { sid } = await sendSms(username);
       expect(fake.messages.at(-1)).toMatchObject({
@@ -135,7 +136,7 @@ describe.each(testDatabaseKinds())(
       expect(unsigned.status).toBe(403);
     });
 
-    it('records an undelivered SMS with its error code', async () => {
+    it.sequential('records an undelivered SMS with its error code', async () => {
       const username = await seedWizardAccount(app, '+39 347 200 0002');
       const { sid } = await sendSms(username);
       expect(await fake.report(sid, 'undelivered', { errorCode: '30003' })).toBe(204);
@@ -151,7 +152,7 @@ describe.each(testDatabaseKinds())(
       }
     });
 
-    it('changes nothing when link previews and scanners open the link (GET and HEAD)', async () => {
+    it.sequential('changes nothing when link previews and scanners open the link (GET and HEAD)', async () => {
       const username = await seedWizardAccount(app, '+39 347 200 0003');
       const { token } = await sendSms(username);
       const before = await snapshot(username);
@@ -172,7 +173,7 @@ describe.each(testDatabaseKinds())(
       );
     });
 
-    it('provisions the app, takes its key, and activates through the form POST', async () => {
+    it.sequential('provisions the app, takes its key, and activates through the form POST', async () => {
       const username = await seedWizardAccount(app, '+39 347 200 0004');
       const { token } = await sendSms(username);
 
@@ -244,7 +245,7 @@ describe.each(testDatabaseKinds())(
       expect((await fetch(`${app.baseUrl}/api/provisioning/${token}`)).status).toBe(404);
     });
 
-    it('slows guessing: an address over its failed look-ups gets 429, others do not', async () => {
+    it.sequential('slows guessing: an address over its failed look-ups gets 429, others do not', async () => {
       const username = await seedWizardAccount(app, '+39 347 200 0005');
       const { token } = await sendSms(username);
       const from = (address: string) => ({ headers: { 'x-forwarded-for': address } });
