@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 // Most files wait on child processes (servers, Kamailio, sipp, Chromium) and on Postgres, so more
 // files at once than cores pays off; SIPOPS_TEST_WORKERS overrides it (1 runs them one by one).
-const workers = Number(process.env.SIPOPS_TEST_WORKERS) || 4;
+const workers = Number(process.env.SIPOPS_TEST_WORKERS) || 3;
 
 export default defineConfig({
   test: {

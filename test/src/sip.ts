@@ -53,7 +53,8 @@ export function runSip(
     const child = execFile(
       program,
       programArgs,
-      { cwd: REPO_ROOT, env: { ...baseEnv(), ...env }, timeout: 60_000 },
+      // A guard against a hung command, generous: a first start on a busy machine takes a while.
+      { cwd: REPO_ROOT, env: { ...baseEnv(), ...env }, timeout: 150_000 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
         resolvePromise({ code, stdout, stderr });

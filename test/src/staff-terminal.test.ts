@@ -19,8 +19,9 @@ type HistoryJson = {
   next: number | null;
 };
 
-// Each command is a fresh Node process that opens the database: a few seconds each.
-describe.each(testDatabaseKinds())(
+// Each command is a fresh Node process that opens the database: a few seconds each. The
+// databases side by side, the steps of each one in order.
+describe.concurrent.each(testDatabaseKinds())(
   'history, roles and digests at the terminal on %s',
   {
     timeout: 180_000,
@@ -69,7 +70,7 @@ describe.each(testDatabaseKinds())(
       await database?.close();
     });
 
-    it('history <account> lists who changed what, newest first, paged, never a password', async () => {
+    it.sequential('history <account> lists who changed what, newest first, paged, never a password', async () => {
       const first = await sip('history', NUMBER, '--limit', '2', '--json');
       expect(first.code, first.stderr).toBe(0);
       const page1 = JSON.parse(first.stdout) as HistoryJson;
@@ -123,7 +124,7 @@ describe.each(testDatabaseKinds())(
       }
     });
 
-    it('history --group shows a group’s changes; group edit sets the daily digest and refuses bad times by flag', async () => {
+    it.sequential('history --group shows a group’s changes; group edit sets the daily digest and refuses bad times by flag', async () => {
       const bad = await sip('group', 'edit', 'acme', '--digest', '25:00');
       expect(bad.code).toBe(1);
       expect(bad.stderr).toContain('error: --digest: must be a time such as 08:30');
@@ -167,7 +168,7 @@ describe.each(testDatabaseKinds())(
       expect(none.stderr).toContain('name one account, or one group, or one profile');
     });
 
-    it('role gives a Slack user a role for named groups, or for all', async () => {
+    it.sequential('role gives a Slack user a role for named groups, or for all', async () => {
       const scoped = await sip('role', 'UMANAGER9', 'manager', 'acme,north', '--team', 'T0FAKE');
       expect(scoped.code, scoped.stderr).toBe(0);
       expect(scoped.stdout).toBe('UMANAGER9 is manager of acme, north\n');

@@ -45,8 +45,7 @@ type SmsJson = {
   body: string;
 };
 
-// A server per database, side by side; the steps on each one in order.
-describe.concurrent.each(testDatabaseKinds())(
+describe.each(testDatabaseKinds())(
   'activation from end to end on %s',
   { timeout: 180_000 },
   (kind) => {
@@ -103,7 +102,7 @@ describe.concurrent.each(testDatabaseKinds())(
       };
     }
 
-    it.sequential('sends the SMS through Twilio with a status callback the app accepts only when signed', async () => {
+    it('sends the SMS through Twilio with a status callback the app accepts only when signed', async () => {
       const username = await seedWizardAccount(app, '+39 347 200 0001');
       const { sid } = await sendSms(username);
       expect(fake.messages.at(-1)).toMatchObject({
@@ -136,7 +135,7 @@ describe.concurrent.each(testDatabaseKinds())(
       expect(unsigned.status).toBe(403);
     });
 
-    it.sequential('records an undelivered SMS with its error code', async () => {
+    it('records an undelivered SMS with its error code', async () => {
       const username = await seedWizardAccount(app, '+39 347 200 0002');
       const { sid } = await sendSms(username);
       expect(await fake.report(sid, 'undelivered', { errorCode: '30003' })).toBe(204);
@@ -152,7 +151,7 @@ describe.concurrent.each(testDatabaseKinds())(
       }
     });
 
-    it.sequential('changes nothing when link previews and scanners open the link (GET and HEAD)', async () => {
+    it('changes nothing when link previews and scanners open the link (GET and HEAD)', async () => {
       const username = await seedWizardAccount(app, '+39 347 200 0003');
       const { token } = await sendSms(username);
       const before = await snapshot(username);
@@ -173,7 +172,7 @@ describe.concurrent.each(testDatabaseKinds())(
       );
     });
 
-    it.sequential('provisions the app, takes its key, and activates through the form POST', async () => {
+    it('provisions the app, takes its key, and activates through the form POST', async () => {
       const username = await seedWizardAccount(app, '+39 347 200 0004');
       const { token } = await sendSms(username);
 
@@ -245,7 +244,7 @@ describe.concurrent.each(testDatabaseKinds())(
       expect((await fetch(`${app.baseUrl}/api/provisioning/${token}`)).status).toBe(404);
     });
 
-    it.sequential('slows guessing: an address over its failed look-ups gets 429, others do not', async () => {
+    it('slows guessing: an address over its failed look-ups gets 429, others do not', async () => {
       const username = await seedWizardAccount(app, '+39 347 200 0005');
       const { token } = await sendSms(username);
       const from = (address: string) => ({ headers: { 'x-forwarded-for': address } });

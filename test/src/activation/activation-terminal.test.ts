@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { embeddedEnv, postgresEnv, runSip } from '../sip.ts';
 
 // The terminal alone (no server running): `activate` queues the SMS, `sms list` reads the outbox.
-describe.each(testDatabaseKinds())(
+// The databases side by side, the steps of each one in order.
+describe.concurrent.each(testDatabaseKinds())(
   'npm run sip -- activate on %s',
   { timeout: 180_000 },
   (kind) => {
@@ -17,12 +18,12 @@ describe.each(testDatabaseKinds())(
       expect((await sip('profile', 'create', 'std', '--sip-host', 'sip.example.com')).code).toBe(0);
       expect((await sip('group', 'create', 'north', '--profile', 'std')).code).toBe(0);
       expect((await sip('group', 'create', 'bare')).code).toBe(0);
-    });
+    }, 180_000);
     afterAll(async () => {
       await database?.close();
     });
 
-    it('queues the SMS, moves the status, and says where to read it', async () => {
+    it.sequential('queues the SMS, moves the status, and says where to read it', async () => {
       const created = await sip(
         'wizard',
         '--group',
@@ -45,7 +46,7 @@ describe.each(testDatabaseKinds())(
       expect(JSON.parse(listed.stdout)).toEqual([]);
     });
 
-    it('asks before sending on a terminal, and refuses without --yes when there is none', async () => {
+    it.sequential('asks before sending on a terminal, and refuses without --yes when there is none', async () => {
       const created = await sip(
         'wizard',
         '--group',
@@ -63,7 +64,7 @@ describe.each(testDatabaseKinds())(
       expect(reminder.stderr).toMatch(/a reminder needs an installed app/);
     });
 
-    it('refuses SNOM accounts and accounts without a profile, naming the field', async () => {
+    it.sequential('refuses SNOM accounts and accounts without a profile, naming the field', async () => {
       expect(
         (
           await sip(

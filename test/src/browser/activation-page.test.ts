@@ -11,7 +11,8 @@ import { launchChromium, USER_AGENTS } from './chromium.ts';
 
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
 
-describe.each(testDatabaseKinds())(
+// A server and a browser per database, side by side; the steps on each one in order.
+describe.concurrent.each(testDatabaseKinds())(
   'the activation page in Chromium on %s',
   { timeout: 180_000 },
   (kind) => {
@@ -50,7 +51,9 @@ describe.each(testDatabaseKinds())(
 
     const count = (page: Page, selector: string) => page.locator(selector).count();
 
-    it('shows an iPhone the App Store and the app button, no QR, in Italian, with nothing else loaded', async () => {
+    it.sequential('shows an iPhone the App Store and the app button, no QR, in Italian, with nothing else loaded', async ({
+      expect,
+    }) => {
       const { token } = await accountWithLink();
       const { context, page, response, requests, console } = await open(token, {
         ...PHONE,
@@ -78,7 +81,7 @@ describe.each(testDatabaseKinds())(
       await context.close();
     });
 
-    it('shows an Android phone Google Play, no QR', async () => {
+    it.sequential('shows an Android phone Google Play, no QR', async () => {
       const { token } = await accountWithLink();
       const { context, page } = await open(token, { ...PHONE, userAgent: USER_AGENTS.android });
       expect(await page.getAttribute('html', 'lang')).toBe('en');
@@ -88,7 +91,7 @@ describe.each(testDatabaseKinds())(
       await context.close();
     });
 
-    it('shows a computer the QR code of the page and both stores', async () => {
+    it.sequential('shows a computer the QR code of the page and both stores', async () => {
       const { token } = await accountWithLink();
       const { context, page } = await open(token, {
         viewport: { width: 1280, height: 800 },
@@ -103,7 +106,7 @@ describe.each(testDatabaseKinds())(
       await context.close();
     });
 
-    it('activates with JavaScript off: the form posts, the done page shows, the account is activated and enabled', async () => {
+    it.sequential('activates with JavaScript off: the form posts, the done page shows, the account is activated and enabled', async () => {
       const { username, token } = await accountWithLink();
       const jsOff = { ...PHONE, userAgent: USER_AGENTS.android, javaScriptEnabled: false };
 

@@ -9,7 +9,8 @@ import {
 
 type Shown = { status: string; enabled: boolean };
 
-describe.each(testDatabaseKinds())(
+// A server per database, side by side; the steps on each one in order.
+describe.concurrent.each(testDatabaseKinds())(
   'the activation link under attack on %s',
   { timeout: 240_000 },
   (kind) => {
@@ -37,7 +38,7 @@ describe.each(testDatabaseKinds())(
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
       });
 
-    it('HEAD on the provisioning link changes nothing', async () => {
+    it.sequential('HEAD on the provisioning link changes nothing', async () => {
       const { username, token } = await withLink('+39 347 300 0001');
       const head = await fetch(`${app.baseUrl}/api/provisioning/${token}`, { method: 'HEAD' });
       expect(head.status).toBe(200);
@@ -46,7 +47,7 @@ describe.each(testDatabaseKinds())(
       });
     });
 
-    it('disable stops a wizard account waiting for activation: its link dies and Activate refuses', async () => {
+    it.sequential('disable stops a wizard account waiting for activation: its link dies and Activate refuses', async () => {
       const { username, token } = await withLink('+39 347 300 0002');
       expect((await fetch(`${app.baseUrl}/api/provisioning/${token}`)).status).toBe(200);
       const disabled = await app.sip('disable', username, '--yes');
@@ -65,7 +66,7 @@ describe.each(testDatabaseKinds())(
       expect(await app.sipJson<Shown>('show', username)).toMatchObject({ enabled: true });
     });
 
-    it('ten Activate presses at once all land on the done page, and activate once', async () => {
+    it.sequential('ten Activate presses at once all land on the done page, and activate once', async () => {
       const { username, token } = await withLink('+39 347 300 0003');
       expect((await fetch(`${app.baseUrl}/api/provisioning/${token}`)).status).toBe(200);
       const answers = await Promise.all(Array.from({ length: 10 }, () => press(token)));
@@ -79,7 +80,7 @@ describe.each(testDatabaseKinds())(
       });
     });
 
-    it('answers every path with the security headers, no Next internals and no stack', async () => {
+    it.sequential('answers every path with the security headers, no Next internals and no stack', async () => {
       for (const [method, path] of [
         ['GET', '/'],
         ['GET', '/no/such/page'],
