@@ -26,6 +26,8 @@ const FIELD_LABELS: Record<string, string> = {
   iosUrl: 'iOS store link',
   androidUrl: 'Android store link',
   appScheme: 'app scheme',
+  appLink: 'app link',
+  registrationExpires: 'registration expiry',
   realm: 'SIP realm',
   accentColor: 'accent colour',
   supportContact: 'support contact',

@@ -44,6 +44,7 @@ export type LinkPageRow = {
         iosUrl: string | null;
         androidUrl: string | null;
         appScheme: string;
+        appLink: string;
       })
     | null;
 };
@@ -62,6 +63,7 @@ type LinkPageSqlRow = {
   ios_url: string | null;
   android_url: string | null;
   app_scheme: string | null;
+  app_link: string | null;
   profile_id: string | null;
   accent_color: string | null;
   support_contact: string | null;
@@ -83,7 +85,7 @@ export async function findLinkForPage(
     db,
     sql`select l.id, l.account_id, l.token_hash, l.kind, l.created_at, l.expires_at, l.spent_at,
         l.revoked_at, a.status, p.brand, p.ios_url, p.android_url, p.app_scheme,
-        p.id as profile_id, p.accent_color, p.support_contact, p.time_zone, p.logo_sha256
+        p.app_link, p.id as profile_id, p.accent_color, p.support_contact, p.time_zone, p.logo_sha256
       from ${activationLinks} l
       join ${accounts} a on a.id = l.account_id
       join ${groups} g on g.id = a.group_id
@@ -115,6 +117,7 @@ export async function findLinkForPage(
             iosUrl: row.ios_url,
             androidUrl: row.android_url,
             appScheme: row.app_scheme,
+            appLink: row.app_link ?? '{scheme}://provision?url={url_encoded}',
           }
         : null,
   };

@@ -20,6 +20,17 @@ export const provisioningProfiles = pgTable('provisioning_profiles', {
   brand: text('brand').notNull().default('sipops'),
   /** URL scheme of the client app, used by the mobile page to hand it the provisioning link. */
   appScheme: text('app_scheme').notNull().default('sipops'),
+  /**
+   * The mobile page's "open in the app" link: {scheme} is the app scheme, {url} / {xml_url} the
+   * provisioning URL as JSON / Linphone XML, {url_encoded} / {xml_url_encoded} the same escaped.
+   */
+  appLink: text('app_link').notNull().default('{scheme}://provision?url={url_encoded}'),
+  /** Seconds a phone's registration lasts before it registers again (Linphone's reg_expires). */
+  registrationExpires: integer('registration_expires').notNull().default(3600),
+  /** What Linphone's XML carries: the clear password, or only its HA1 with the realm. */
+  credentials: text('credentials', { enum: ['password', 'ha1'] })
+    .notNull()
+    .default('password'),
   /** `#rrggbb` of the pages' buttons; null: the default blue. */
   accentColor: text('accent_color'),
   /** A phone number, an e-mail address or an https URL, shown on every page. */

@@ -37,3 +37,8 @@ export const SAMPLE_TOKEN = 'x'.repeat(32);
 export function provisioningUrl(publicBaseUrl: string, token: string): string {
   return `${publicBaseUrl}/api/provisioning/${token}`;
 }
+
+/** The same document as Linphone's XML, at a URL of its own: a stock Linphone sends no header. */
+export function linphoneXmlUrl(publicBaseUrl: string, token: string): string {
+  return `${provisioningUrl(publicBaseUrl, token)}.xml`;
+}

@@ -8,9 +8,39 @@ const escapeXml = (value: string | number | boolean): string =>
 
 type Section = [name: string, entries: [key: string, value: string | number | boolean][]];
 
+const XML_HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n';
+const CONFIG_OPEN =
+  '<config xmlns="http://www.linphone.org/xsds/lpconfig.xsd" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://www.linphone.org/xsds/lpconfig.xsd lpconfig.xsd">';
+
+/**
+ * What a spent, unknown or refused link answers Linphone: a configuration it parses and that
+ * changes nothing, so the app keeps what it has instead of retrying.
+ */
+export const EMPTY_LINPHONE_XML = `${XML_HEAD}${CONFIG_OPEN}\n</config>\n`;
+
+/** The credentials: the clear password, or only the HA1 with the realm it was made with. */
+function authEntries(doc: ProvisioningDocument): Section[1] {
+  const { account, sip } = doc;
+  const secret: Section[1] =
+    doc.profile.credentials === 'ha1' || account.password === undefined
+      ? [
+          ['ha1', account.ha1],
+          ['algorithm', 'MD5'],
+        ]
+      : [['passwd', account.password]];
+  return [
+    ['username', account.username],
+    ['userid', account.username],
+    ...secret,
+    ['realm', account.realm],
+    ['domain', sip.host],
+  ];
+}
+
 /**
  * The provisioning document as Linphone's remote-provisioning XML (lpconfig), so a stock Linphone
  * client can be provisioned; our own settings go in a `sipops` section it ignores.
+ * Provisioning is transient: Linphone drops the link once applied and never fetches it again.
  */
 export function toLinphoneXml(doc: ProvisioningDocument): string {
   const { account, sip, security, keepAlive } = doc;
@@ -31,22 +61,15 @@ export function toLinphoneXml(doc: ProvisioningDocument): string {
         ['reg_proxy', `<sip:${uriHost};transport=${sip.transport}>`],
         ['reg_route', `<sip:${uriHost};transport=${sip.transport}>`],
         ['reg_identity', `"${account.number}" <sip:${account.username}@${sip.host}>`],
-        ['reg_expires', 3600],
+        ['reg_expires', sip.registrationExpires],
         ['reg_sendregister', 1],
         ['publish', 0],
         ['dial_escape_plus', 0],
       ],
     ],
-    [
-      'auth_info_0',
-      [
-        ['username', account.username],
-        ['userid', account.username],
-        ['passwd', account.password],
-        ['realm', account.realm],
-        ['domain', sip.host],
-      ],
-    ],
+    ['auth_info_0', authEntries(doc)],
+    // The link is spent after activation: applied once, not fetched again at every start.
+    ['misc', [['transient_provisioning', 1]]],
     [
       'sipops',
       [
@@ -74,5 +97,5 @@ export function toLinphoneXml(doc: ProvisioningDocument): string {
           .join('\n')}\n  </section>`,
     )
     .join('\n');
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<config xmlns="http://www.linphone.org/xsds/lpconfig.xsd" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://www.linphone.org/xsds/lpconfig.xsd lpconfig.xsd">\n${body}\n</config>\n`;
+  return `${XML_HEAD}${CONFIG_OPEN}\n${body}\n</config>\n`;
 }

@@ -242,16 +242,17 @@ describe.each(testDatabaseKinds())('automatic activation on %s', (kind) => {
       const doc = await fetchProvisioning(deps, access(token));
       expect(doc).toMatchObject({
         account: { username: account.username, number: account.number, realm: 'sip.example.com' },
-        sip: { host: 'sip.example.com', port: 5061, transport: 'tls' },
+        sip: { host: 'sip.example.com', port: 5061, transport: 'tls', registrationExpires: 3600 },
         security: { model: 'end-to-site', obfuscation: { enabled: true, key: 9 } },
         keepAlive: { enabled: false, intervalSeconds: 60 },
-        profile: { name: 'standard', appScheme: 'sipops' },
+        profile: { name: 'standard', appScheme: 'sipops', credentials: 'password' },
         links: {
           activate: `${PUBLIC_BASE_URL}/a/${token}`,
           registerKey: `${PUBLIC_BASE_URL}/api/provisioning/${token}/key`,
         },
       });
       expect(doc.account.password).toMatch(/^[A-Za-z0-9]{24}$/);
+      expect(doc.account.ha1).toBe((await accountRow(deps.db, account.id))?.sipHa1);
       const installed = await accountRow(deps.db, account.id);
       expect(installed).toMatchObject({ status: 'installed', statusChangedAt: fetchedAt });
 

@@ -28,6 +28,9 @@ export async function createProfile(
       androidUrl,
       brand,
       appScheme,
+      appLink,
+      registrationExpires,
+      credentials,
       ...branding
     } = input;
     const [row] = await tx
@@ -42,6 +45,9 @@ export async function createProfile(
         androidUrl: androidUrl ?? null,
         ...(brand ? { brand } : {}),
         ...(appScheme ? { appScheme } : {}),
+        ...(appLink ? { appLink } : {}),
+        ...(registrationExpires ? { registrationExpires } : {}),
+        ...(credentials ? { credentials } : {}),
         ...(await brandingChanges(tx, branding, {})),
         createdAt: now,
         updatedAt: now,

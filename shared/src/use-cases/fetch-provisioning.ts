@@ -13,12 +13,21 @@ export type ProvisioningDocument = {
   version: 1;
   account: {
     username: string;
-    password: string;
+    /** The clear password; absent when the profile hands out only the HA1. */
+    password?: string;
+    /** MD5(username:realm:password), what the registrar checks: enough to register, not to read. */
+    ha1: string;
     /** The virtual number, shown as caller id. */
     number: string;
     realm: string;
   };
-  sip: { host: string; port: number; transport: 'tls' | 'tcp' | 'udp' };
+  sip: {
+    host: string;
+    port: number;
+    transport: 'tls' | 'tcp' | 'udp';
+    /** Seconds a registration lasts before the phone registers again. */
+    registrationExpires: number;
+  };
   security: {
     model: SecurityModel;
     obfuscation: { enabled: boolean; key: number };
@@ -28,6 +37,8 @@ export type ProvisioningDocument = {
     name: string;
     brand: string;
     appScheme: string;
+    /** Whether the clear password is handed out, or only its HA1. */
+    credentials: 'password' | 'ha1';
     iosUrl: string | null;
     androidUrl: string | null;
   };
@@ -36,7 +47,7 @@ export type ProvisioningDocument = {
 };
 
 /**
- * The app's fetch of its settings. The first successful one moves the account to `installed`;
+ * The app's fetch of its settings (as JSON, or as Linphone's XML: the same document). The first successful one moves the account to `installed`;
  * the link stays valid for the Activate button (and for fetching again).
  */
 export async function fetchProvisioning(
@@ -66,12 +77,20 @@ export async function fetchProvisioning(
       version: 1,
       account: {
         username: account.username,
-        password: decryptSecret(deps.secretKey, account.passwordEncrypted),
+        ...(profile.credentials === 'password'
+          ? { password: decryptSecret(deps.secretKey, account.passwordEncrypted) }
+          : {}),
+        ha1: account.sipHa1,
         number: account.number,
         // The realm its HA1 was made with, which the registrar challenges with.
         realm: account.sipHa1Realm,
       },
-      sip: { host: profile.sipHost, port: profile.sipPort, transport: profile.transport },
+      sip: {
+        host: profile.sipHost,
+        port: profile.sipPort,
+        transport: profile.transport,
+        registrationExpires: profile.registrationExpires,
+      },
       security: {
         // The pgsm check constraint guarantees these columns for PGSM accounts.
         model: account.securityModel ?? 'end-to-site',
@@ -85,6 +104,7 @@ export async function fetchProvisioning(
         name: profile.name,
         brand: profile.brand,
         appScheme: profile.appScheme,
+        credentials: profile.credentials,
         iosUrl: profile.iosUrl,
         androidUrl: profile.androidUrl,
       },

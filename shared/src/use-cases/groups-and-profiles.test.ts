@@ -52,6 +52,9 @@ describe.each(testDatabaseKinds())('groups and profiles on %s', (kind) => {
         androidUrl: null,
         brand: 'sipops',
         appScheme: 'sipops',
+        appLink: '{scheme}://provision?url={url_encoded}',
+        registrationExpires: 3600,
+        credentials: 'password',
         accentColor: null,
         supportContact: null,
         timeZone: 'Europe/Rome',
@@ -103,6 +106,9 @@ describe.each(testDatabaseKinds())('groups and profiles on %s', (kind) => {
         androidUrl: 'https://play.google.com/store/apps/details?id=it.acme',
         brand: 'Acme Voice',
         appScheme: 'acmevoice',
+        appLink: 'linphone',
+        registrationExpires: '600',
+        credentials: 'ha1',
       });
       expect(view).toMatchObject({
         sipHost: 'voip.acme.it',
@@ -111,6 +117,9 @@ describe.each(testDatabaseKinds())('groups and profiles on %s', (kind) => {
         androidUrl: 'https://play.google.com/store/apps/details?id=it.acme',
         brand: 'Acme Voice',
         appScheme: 'acmevoice',
+        appLink: 'linphone-config:{xml_url}',
+        registrationExpires: 600,
+        credentials: 'ha1',
       });
     });
 
@@ -130,6 +139,13 @@ describe.each(testDatabaseKinds())('groups and profiles on %s', (kind) => {
       ['sipPort', { sipPort: 70000 }],
       ['sipHost', { sipHost: 'not a host' }],
       ['appScheme', { appScheme: 'Bad Scheme' }],
+      ['appLink', { appLink: 'javascript:alert({url})' }],
+      ['appLink', { appLink: '{url}' }],
+      ['appLink', { appLink: 'acme://provision' }],
+      ['appLink', { appLink: 'acme://provision?url={token}' }],
+      ['registrationExpires', { registrationExpires: '30' }],
+      ['registrationExpires', { registrationExpires: 'hour' }],
+      ['credentials', { credentials: 'clear' }],
       ['name', { name: '' }],
     ])('refuses a wrong %s', async (field, raw) => {
       const error = await refusal(() =>

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { nameSchema } from '../account-schemas.ts';
+import { appLinkSchema } from '../app-link.ts';
 import { appSchemeSchema } from '../app-scheme.ts';
 import { contrastRatio, MIN_ACCENT_CONTRAST } from '../branding/contrast.ts';
 import { readLogo } from '../branding/logo.ts';
@@ -113,6 +114,30 @@ const logoSchema = z.instanceof(Uint8Array).transform((data, ctx) => {
   }
 });
 
+/** Seconds between a phone's registrations: from one minute to one day. */
+const registrationExpiresSchema = z
+  .union([
+    z.number(),
+    z.string().trim().regex(/^\d+$/, 'must be a number of seconds from 60 to 86400'),
+  ])
+  .transform(Number)
+  .pipe(
+    z
+      .number()
+      .int()
+      .min(60, 'must be a number of seconds from 60 to 86400')
+      .max(86400, 'must be a number of seconds from 60 to 86400'),
+  );
+
+const credentialsSchema = z.enum(['password', 'ha1'], { error: 'must be password or ha1' });
+
+/** How a stock app (Linphone) is provisioned: its link, registration time and credentials. */
+const appProvisioningShape = {
+  appLink: appLinkSchema.optional(),
+  registrationExpires: registrationExpiresSchema.optional(),
+  credentials: credentialsSchema.optional(),
+};
+
 const brandingShape = {
   accentColor: z.preprocess(blankAsNull, accentColorSchema.nullable()).optional(),
   supportContact: z.preprocess(blankAsNull, supportContactSchema.nullable()).optional(),
@@ -142,6 +167,7 @@ export const createProfileSchema = z.strictObject({
   brand: profileFieldsShape.brand.optional(),
   appScheme: schemeSchema.optional(),
   realm: optionalRealmSchema.optional(),
+  ...appProvisioningShape,
   ...brandingShape,
 });
 export type CreateProfileInput = z.output<typeof createProfileSchema>;
@@ -156,6 +182,7 @@ export const editProfileSchema = z.strictObject({
   brand: profileFieldsShape.brand.optional(),
   appScheme: schemeSchema.optional(),
   realm: optionalRealmSchema.optional(),
+  ...appProvisioningShape,
   ...brandingShape,
 });
 export type EditProfileInput = z.output<typeof editProfileSchema>;

@@ -13,6 +13,12 @@ export type ProfileView = {
   androidUrl: string | null;
   brand: string;
   appScheme: string;
+  /** The "open in the app" link's template. */
+  appLink: string;
+  /** Seconds a phone's registration lasts. */
+  registrationExpires: number;
+  /** What Linphone's XML carries: the clear password or its HA1. */
+  credentials: 'password' | 'ha1';
   accentColor: string | null;
   supportContact: string | null;
   timeZone: string;
@@ -33,6 +39,9 @@ export function toProfileView(row: ProfileRow): ProfileView {
     androidUrl: row.androidUrl,
     brand: row.brand,
     appScheme: row.appScheme,
+    appLink: row.appLink,
+    registrationExpires: row.registrationExpires,
+    credentials: row.credentials,
     accentColor: row.accentColor,
     supportContact: row.supportContact,
     timeZone: row.timeZone,

@@ -125,7 +125,7 @@ describe('Kamailio registers sipops accounts through the registrar views', () =>
     const document = await fetchProvisioning(deps, { token, ...CLIENT });
     const credentials = {
       username: document.account.username,
-      password: document.account.password,
+      password: document.account.password ?? '',
     };
     expect(document.account.realm).toBe(DOMAIN);
     expect(await register(credentials)).toBe(403);

@@ -1,36 +1,57 @@
-import { toLinphoneXml } from '@sipops/shared/activation/linphone-xml';
+import { EMPTY_LINPHONE_XML, toLinphoneXml } from '@sipops/shared/activation/linphone-xml';
 import { fetchProvisioning } from '@sipops/shared/use-cases/fetch-provisioning';
 import { resolveActivationLink } from '@sipops/shared/use-cases/resolve-activation-link';
 import { apiError, PRIVATE_HEADERS } from '../../../../src/api-response.ts';
 import { clientAddress } from '../../../../src/client-address.ts';
+import {
+  type ProvisioningFormat,
+  provisioningRequest,
+} from '../../../../src/provisioning-format.ts';
 import { getWebRuntime } from '../../../../src/runtime.ts';
 
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
 
+const CONTENT_TYPES: Record<ProvisioningFormat, string> = {
+  json: 'application/json',
+  xml: 'application/xml; charset=utf-8',
+};
+
 /**
- * The app's fetch of its settings: JSON, or Linphone's remote-provisioning XML when the request
- * carries `x-linphone-provisioning`. The first fetch moves the account to `installed`.
+ * A refusal in the client's format: JSON clients get `{ error }`; Linphone gets the same status
+ * with an empty configuration it parses, so a spent link leaves its settings alone.
+ */
+function refusal(error: unknown, format: ProvisioningFormat): Response {
+  const answer = apiError(error, 'provisioning');
+  if (format === 'json') return answer;
+  const headers = new Headers(answer.headers);
+  headers.set('Content-Type', CONTENT_TYPES.xml);
+  return new Response(EMPTY_LINPHONE_XML, { status: answer.status, headers });
+}
+
+/**
+ * The app's fetch of its settings: JSON, or Linphone's remote-provisioning XML at `<token>.xml`
+ * (or when asked for XML). The first fetch moves the account to `installed`.
  */
 export async function GET(
   request: Request,
   { params }: { params: Promise<{ token: string }> },
 ): Promise<Response> {
-  const { token } = await params;
+  const { token, format } = provisioningRequest((await params).token, request.headers);
   try {
     const { deps } = await getWebRuntime();
     const doc = await fetchProvisioning(deps, {
       token,
       clientAddress: clientAddress(request.headers),
     });
-    if (request.headers.has('x-linphone-provisioning')) {
+    if (format === 'xml') {
       return new Response(toLinphoneXml(doc), {
-        headers: { ...PRIVATE_HEADERS, 'Content-Type': 'application/xml; charset=utf-8' },
+        headers: { ...PRIVATE_HEADERS, 'Content-Type': CONTENT_TYPES.xml },
       });
     }
     return Response.json(doc, { headers: PRIVATE_HEADERS });
   } catch (error) {
-    return apiError(error, 'provisioning');
+    return refusal(error, format);
   }
 }
 
@@ -42,15 +63,15 @@ export async function HEAD(
   request: Request,
   { params }: { params: Promise<{ token: string }> },
 ): Promise<Response> {
-  const { token } = await params;
+  const { token, format } = provisioningRequest((await params).token, request.headers);
   try {
     const { deps } = await getWebRuntime();
     await resolveActivationLink(deps, { token, clientAddress: clientAddress(request.headers) });
     return new Response(null, {
-      headers: { ...PRIVATE_HEADERS, 'Content-Type': 'application/json' },
+      headers: { ...PRIVATE_HEADERS, 'Content-Type': CONTENT_TYPES[format] },
     });
   } catch (error) {
-    const answer = apiError(error, 'provisioning');
+    const answer = refusal(error, format);
     return new Response(null, { status: answer.status, headers: answer.headers });
   }
 }
