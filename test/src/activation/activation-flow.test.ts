@@ -184,8 +184,16 @@ describe.each(testDatabaseKinds())(
       expect(early.status).toBe(303);
       expect(early.headers.get('location')).toBe(`/a/${token}?lang=en&notice=not-ready#activate`);
 
-      const xml = await fetch(`${app.baseUrl}/api/provisioning/${token}`, {
-        headers: { 'x-linphone-provisioning': 'true' },
+      // HEAD of the XML URL says it is live and changes nothing.
+      const head = await fetch(`${app.baseUrl}/api/provisioning/${token}.xml`, { method: 'HEAD' });
+      expect(head.status).toBe(200);
+      expect(head.headers.get('content-type')).toMatch(/^application\/xml/);
+      expect((await app.sipJson<{ status: string }>('show', username)).status).toBe(
+        'installation_sms_sent',
+      );
+      // What linphonec 5.1 sends: no header of its own, `User-Agent: Unknown`.
+      const xml = await fetch(`${app.baseUrl}/api/provisioning/${token}.xml`, {
+        headers: { 'user-agent': 'Unknown' },
       });
       expect(xml.headers.get('content-type')).toMatch(/^application\/xml/);
       const config = await xml.text();
@@ -196,7 +204,18 @@ describe.each(testDatabaseKinds())(
       expect(config).toMatch(
         new RegExp(`<entry name="username" overwrite="true">${username}</entry>`),
       );
+      expect(config).toContain('<entry name="transient_provisioning" overwrite="true">1</entry>');
+      expect(config).toContain('<entry name="reg_expires" overwrite="true">3600</entry>');
       expect((await app.sipJson<{ status: string }>('show', username)).status).toBe('installed');
+      // The plain URL answers XML to those who ask for it.
+      for (const headers of [
+        { 'x-linphone-provisioning': 'true' },
+        { accept: 'application/xml' },
+      ]) {
+        const asked = await fetch(`${app.baseUrl}/api/provisioning/${token}`, { headers });
+        expect(asked.headers.get('content-type')).toMatch(/^application\/xml/);
+        expect(await asked.text()).toContain('<section name="proxy_0">');
+      }
 
       const json = await fetch(`${app.baseUrl}/api/provisioning/${token}`);
       expect(json.headers.get('cache-control')).toBe('no-store');
@@ -241,7 +260,19 @@ describe.each(testDatabaseKinds())(
       });
       expect(again.headers.get('location')).toMatch(/^\/a\/done\?lang=en&profile=[0-9a-f-]{36}$/);
       expect((await fetch(`${app.baseUrl}/a/${token}`)).status).toBe(404);
-      expect((await fetch(`${app.baseUrl}/api/provisioning/${token}`)).status).toBe(404);
+      const spentJson = await fetch(`${app.baseUrl}/api/provisioning/${token}`);
+      expect(spentJson.status).toBe(404);
+      expect(await spentJson.json()).toMatchObject({ error: { code: expect.any(String) } });
+      // Linphone gets a configuration it parses, which sets nothing: it keeps its settings.
+      const spentXml = await fetch(`${app.baseUrl}/api/provisioning/${token}.xml`);
+      expect(spentXml.status).toBe(404);
+      expect(spentXml.headers.get('content-type')).toMatch(/^application\/xml/);
+      expect(await spentXml.text()).toMatch(
+        /^<\?xml version="1.0" encoding="UTF-8"\?>\n<config xmlns="http:\/\/www\.linphone\.org\/xsds\/lpconfig\.xsd"[^>]*>\n<\/config>\n$/,
+      );
+      const unknown = await fetch(`${app.baseUrl}/api/provisioning/${'x'.repeat(32)}.xml`);
+      expect(unknown.status).toBe(404);
+      expect(await unknown.text()).toContain('</config>');
     });
 
     it('slows guessing: an address over its failed look-ups gets 429, others do not', async () => {

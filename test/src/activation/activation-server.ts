@@ -20,8 +20,11 @@ export type ActivationServer = {
 export async function startActivationServer(
   kind: TestDatabaseKind,
   extraEnv: (baseUrl: string) => Record<string, string> = () => ({}),
+  /** A Postgres database made beforehand (another process, e.g. Kamailio, reads it too). */
+  given?: TestDatabase,
 ): Promise<ActivationServer> {
-  const database = kind === 'postgres' ? await createTestDatabase('postgres') : undefined;
+  const database =
+    given ?? (kind === 'postgres' ? await createTestDatabase('postgres') : undefined);
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const env = {
