@@ -208,10 +208,11 @@ describe.each(testDatabaseKinds())(
       expect(config).toContain('<entry name="reg_expires" overwrite="true">3600</entry>');
       expect((await app.sipJson<{ status: string }>('show', username)).status).toBe('installed');
       // The plain URL answers XML to those who ask for it.
-      for (const headers of [
+      const asks: Record<string, string>[] = [
         { 'x-linphone-provisioning': 'true' },
         { accept: 'application/xml' },
-      ]) {
+      ];
+      for (const headers of asks) {
         const asked = await fetch(`${app.baseUrl}/api/provisioning/${token}`, { headers });
         expect(asked.headers.get('content-type')).toMatch(/^application\/xml/);
         expect(await asked.text()).toContain('<section name="proxy_0">');
