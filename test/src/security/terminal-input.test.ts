@@ -77,6 +77,32 @@ describe.concurrent.each(testDatabaseKinds())(
       ).toBe(0);
     });
 
+    it.sequential('refuses an app link a browser would run itself, naming the flag, and writes nothing', async () => {
+      for (const template of [
+        'javascript:alert(1)//{url}',
+        'data:text/html,{url}',
+        '{xml_url}',
+        'https://evil.example/?u={url_encoded}',
+        'acme://provision',
+      ]) {
+        const result = await sip('profile', 'edit', 'std', '--app-link', template);
+        expect(result.code, template).toBe(1);
+        expect(result.stderr).toMatch(/^error: --app-link: /m);
+        expect(result.stderr).not.toMatch(/\n\s+at /);
+      }
+      const profiles = JSON.parse((await sip('profile', 'list', '--json')).stdout) as {
+        name: string;
+        appLink: string;
+      }[];
+      expect(profiles.find((p) => p.name === 'std')?.appLink).toBe(
+        '{scheme}://provision?url={url_encoded}',
+      );
+      const linphone = await sip('profile', 'edit', 'std', '--app-link', 'linphone', '--json');
+      expect(linphone.code, linphone.stderr).toBe(0);
+      expect(JSON.parse(linphone.stdout)).toMatchObject({ appLink: 'linphone-config:{xml_url}' });
+      expect((await sip('profile', 'edit', 'std', '--app-link', 'sipops')).code).toBe(0);
+    });
+
     it.sequential('keeps usernames and numbers in one namespace, in create, wizard and import', async () => {
       expect(
         (
