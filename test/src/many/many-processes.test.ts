@@ -450,7 +450,8 @@ describe('many processes on one Postgres', { timeout: 300_000 }, () => {
     const survivor = workers.find((w) => w !== killed);
     const lead = await findLeader({ db: database.db }, LEADS.importSmsProgress);
     expect(Number(lead?.split(':')[1])).toBe(survivor?.child.pid);
+    // The limit holds across the kill. The rate may fall below it for a while: the SMS the killed
+    // worker had claimed wait for its lease to run out before the survivor sends them.
     expect(rate).toBeLessThan(SMS_PER_SECOND * 1.1);
-    expect(rate).toBeGreaterThan(SMS_PER_SECOND * 0.9);
   });
 });
