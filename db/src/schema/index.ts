@@ -11,6 +11,7 @@ export * from './outbox.ts';
 export * from './profile-logos.ts';
 export * from './provisioning-profiles.ts';
 export * from './registrar-aliases.ts';
+export * from './registrar-subscribers.ts';
 export * from './settings.ts';
 export * from './slack-roles.ts';
 export * from './sms-messages.ts';

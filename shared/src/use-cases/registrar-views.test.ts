@@ -88,6 +88,62 @@ describe.each(testDatabaseKinds())('the registrar views and realms on %s', (kind
     expect(await subscriber(account.username)).toEqual([]);
   });
 
+  it('keeps subscriber in step with its accounts: enabled, renamed, re-hashed, deleted', async () => {
+    const account = await create({
+      group: 'bare',
+      profile: 'host-realm',
+      number: '+39 347 300 0060',
+    });
+    const row = (username: string, realm: string) => [
+      {
+        username,
+        domain: realm,
+        password: '',
+        ha1: md5(`${username}:${realm}:${PASSWORD}`),
+        ha1b: '',
+      },
+    ];
+    const realm = (await hashOf(account.id)).realm;
+    expect(await subscriber(account.username)).toEqual(row(account.username, realm));
+    // Whoever writes the username (no use case renames today), subscriber follows it; the HA1
+    // then no longer matches the name, which is what the registrar must see.
+    await deps.db
+      .update(accounts)
+      .set({ username: 'renamed-0060' })
+      .where(eq(accounts.id, account.id));
+    expect(await subscriber(account.username)).toEqual([]);
+    expect((await subscriber('renamed-0060'))[0]).toMatchObject({
+      domain: realm,
+      ha1: row(account.username, realm)[0]?.ha1,
+    });
+    await deps.db
+      .update(accounts)
+      .set({ username: account.username })
+      .where(eq(accounts.id, account.id));
+    await editAccount(
+      deps,
+      ACTOR,
+      account.username,
+      parseInput(accountChangesSchema, { profile: 'own-realm' }),
+    );
+    expect(await subscriber(account.username)).toEqual(row(account.username, 'voip.example.org'));
+    await editAccount(
+      deps,
+      ACTOR,
+      account.username,
+      parseInput(accountChangesSchema, { password: 'Another-pass-2' }),
+    );
+    expect((await subscriber(account.username))[0]?.ha1).toBe(
+      md5(`${account.username}:voip.example.org:Another-pass-2`),
+    );
+    await disableAccount(deps, ACTOR, account.username);
+    expect(await subscriber(account.username)).toEqual([]);
+    await enableAccount(deps, ACTOR, account.username);
+    expect(await subscriber(account.username)).toHaveLength(1);
+    await deleteAccount(deps, ACTOR, account.username);
+    expect(await subscriber(account.username)).toEqual([]);
+  });
+
   it('lists both numbers of enabled accounts in dbaliases', async () => {
     const account = await create({
       group: 'inherits',
