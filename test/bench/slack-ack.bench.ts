@@ -3,8 +3,9 @@ import { Agent, request } from 'node:http';
 import { createTestDatabase } from '@sipops/db/testing';
 import { signSlackRequest, startFakeSlack } from '../src/fake-slack.ts';
 import { freePort, type RunningServer, startServer } from '../src/server.ts';
-import { baseEnv, botCommand, postgresEnv, REPO_ROOT, runSip } from '../src/sip.ts';
+import { baseEnv, botCommand, postgresEnv, REPO_ROOT } from '../src/sip.ts';
 import { slashCommand, TEAM } from '../src/slack/payloads.ts';
+import { BENCH_NUMBER, seedOneAccount } from './terminal.bench.ts';
 
 /**
  * `npm run bench -- slack-ack`: how long Slack waits for sipops to ack `/sip show` (and `/sip
@@ -101,25 +102,7 @@ export async function benchSlackAck(options: { adminUrl: string | undefined }): 
     SLACK_SIGNING_SECRET: SECRET,
     SLACK_API_URL: slack.url,
   };
-  for (const args of [
-    ['profile', 'create', 'main', '--sip-host', 'sip.example.com'],
-    ['group', 'create', 'acme', '--profile', 'main'],
-    [
-      'create',
-      '--group',
-      'acme',
-      '--type',
-      'pgsm',
-      '--number',
-      '+393471234567',
-      '--password',
-      'S3cret-pass-1',
-    ],
-    ['role', USER, 'support', '--team', TEAM],
-  ]) {
-    const result = await runSip(args, env);
-    if (result.code !== 0) throw new Error(`sip ${args.join(' ')}: ${result.stderr}`);
-  }
+  await seedOneAccount(env, [['role', USER, 'support', '--team', TEAM]]);
   const bot = startServer(env, botCommand('start'));
   const bare = await startBareBolt(slack.url);
   try {
@@ -128,7 +111,7 @@ export async function benchSlackAck(options: { adminUrl: string | undefined }): 
     console.log(
       `${CONCURRENCY} signed slash commands at once, ${ROUNDS} rounds, the bot alone on Postgres; time to the HTTP answer (the ack)`,
     );
-    for (const text of ['show +393471234567', 'help']) {
+    for (const text of [`show ${BENCH_NUMBER}`, 'help']) {
       const bareLatencies = await burst(bare.url, text, slack.responseUrl());
       const ours = await burst(sipops, text, slack.responseUrl());
       const p99 = percentile(ours, 99);

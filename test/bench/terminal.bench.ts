@@ -44,7 +44,14 @@ async function compare(
 const row = (name: string, r: { seconds: number; floor: number }, goal: string) =>
   `${name.padEnd(34)} ${r.seconds.toFixed(2)} s  (npm floor ${r.floor.toFixed(2)} s, ${(r.seconds - r.floor).toFixed(2)} s above it)  goal: ${goal}`;
 
-async function seed(env: Record<string, string>): Promise<void> {
+/** The number of the one account the benches seed. */
+export const BENCH_NUMBER = '+393471234567';
+
+/** A profile, a group and one PGSM account (plus `more` commands) through the real terminal. */
+export async function seedOneAccount(
+  env: Record<string, string>,
+  more: string[][] = [],
+): Promise<void> {
   for (const args of [
     ['profile', 'create', 'main', '--sip-host', 'sip.example.com'],
     ['group', 'create', 'acme', '--profile', 'main'],
@@ -55,10 +62,11 @@ async function seed(env: Record<string, string>): Promise<void> {
       '--type',
       'pgsm',
       '--number',
-      '+393471234567',
+      BENCH_NUMBER,
       '--password',
       'S3cret-pass-1',
     ],
+    ...more,
   ]) {
     const result = await runSip(args, env);
     if (result.code !== 0) throw new Error(`sip ${args.join(' ')}: ${result.stderr}`);
@@ -66,19 +74,19 @@ async function seed(env: Record<string, string>): Promise<void> {
 }
 
 export async function benchTerminal(options: { adminUrl: string | undefined }): Promise<void> {
-  const show = ['npm', 'run', '-s', 'sip', '--', 'show', '+393471234567'];
+  const show = ['npm', 'run', '-s', 'sip', '--', 'show', BENCH_NUMBER];
   console.log(`npm run -s sip -- show <number>, median of ${RUNS}, each beside npm's floor`);
 
   const app = await startActivationServer('pglite');
   try {
-    await seed(app.env);
+    await seedOneAccount(app.env);
     console.log(row('forwarded to the running server', await compare(show, app.env), '≤ 0.4 s'));
   } finally {
     await app.stop();
   }
 
   const alone = embeddedEnv();
-  await seed(alone);
+  await seedOneAccount(alone);
   console.log(row('alone, PGlite', await compare(show, alone), '≤ 1 s'));
 
   if (!options.adminUrl) {
@@ -88,7 +96,7 @@ export async function benchTerminal(options: { adminUrl: string | undefined }): 
   const database = await createTestDatabase('postgres');
   try {
     const env = postgresEnv(database.url ?? '');
-    await seed(env);
+    await seedOneAccount(env);
     console.log(row('alone, Postgres', await compare(show, env), '≤ 1 s'));
   } finally {
     await database.close();
