@@ -99,7 +99,7 @@ export async function benchActivationPage(options: {
     await load(page, 1, 4, { 'user-agent': IPHONE });
     await load(health, 1, 4);
     console.log(
-      `server: node bot/src/start.ts on PGlite; ${concurrency} keep-alive clients, ${seconds} s each; the page as an iPhone asks for it`,
+      `server: npm start's compiled server on PGlite; ${concurrency} keep-alive clients, ${seconds} s each; the page as an iPhone asks for it`,
     );
     // As the SMS link is opened: on a phone (a computer also gets the QR code, about 2 ms more).
     const pageLoad = await load(page, seconds, concurrency, { 'user-agent': IPHONE });

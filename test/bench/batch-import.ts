@@ -18,7 +18,7 @@ import { createProfileSchema } from '@sipops/shared/use-cases/profile-schemas';
 import { parseInput } from '@sipops/shared/validation';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import postgres from 'postgres';
-import { baseEnv, REPO_ROOT } from '../src/sip.ts';
+import { baseEnv, botCommand, REPO_ROOT } from '../src/sip.ts';
 
 /**
  * `npm run bench`: imports generated accounts into a fresh database and compares the time with
@@ -200,24 +200,21 @@ async function peakRssOf(pid: number): Promise<number | undefined> {
 }
 
 /**
- * `npm run sip -- import <file> --json` (without npm) on the database at `url`: its time from
+ * `npm run sip -- import <file> --json` (without npm, the compiled terminal as npm runs it) on the database at `url`: its time from
  * spawn to exit, and its peak RSS read from /proc until it exits.
  */
 async function importByCommand(url: string, file: string, rows: number) {
   const started = performance.now();
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(REPO_ROOT, 'bot/src/terminal/main.ts'), 'import', file, '--json'],
-    {
-      cwd: REPO_ROOT,
-      env: {
-        ...baseEnv(),
-        DATABASE_URL: url,
-        SIPOPS_SECRET_KEY: randomBytes(32).toString('hex'),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  const [program = '', ...args] = botCommand('sip', 'import', file, '--json');
+  const child = spawn(program, args, {
+    cwd: REPO_ROOT,
+    env: {
+      ...baseEnv(),
+      DATABASE_URL: url,
+      SIPOPS_SECRET_KEY: randomBytes(32).toString('hex'),
     },
-  );
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (text: string) => {
