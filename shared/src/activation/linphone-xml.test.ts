@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ProvisioningDocument } from '../use-cases/fetch-provisioning.ts';
-import { EMPTY_LINPHONE_XML, toLinphoneXml } from './linphone-xml.ts';
+import { emptyLinphoneXml, toLinphoneXml } from './linphone-xml.ts';
 
 const DOC: ProvisioningDocument = {
   version: 1,
@@ -90,8 +90,11 @@ describe('toLinphoneXml', () => {
     expect(section(xml, 'sip').media_encryption).toBe('srtp');
   });
 
-  it('answers a dead link with a configuration that sets nothing', () => {
-    expect(EMPTY_LINPHONE_XML).toMatch(/<config xmlns="[^"]+"[^>]*>\n<\/config>\n$/);
-    expect(EMPTY_LINPHONE_XML).not.toContain('<section');
+  it('answers a dead link with a configuration that sets nothing, saying why in a comment', () => {
+    const xml = emptyLinphoneXml('this link is not valid any more -- ask support-');
+    expect(xml).toMatch(
+      /<config xmlns="[^"]+"[^>]*>\n<!-- this link is not valid any more - ask support -->\n<\/config>\n$/,
+    );
+    expect(xml).not.toContain('<section');
   });
 });

@@ -14,9 +14,14 @@ const CONFIG_OPEN =
 
 /**
  * What a spent, unknown or refused link answers Linphone: a configuration it parses and that
- * changes nothing, so the app keeps what it has instead of retrying.
+ * changes nothing, so the app keeps what it has instead of retrying. The reason stands in a
+ * comment, for whoever reads the answer; Linphone skips it.
  */
-export const EMPTY_LINPHONE_XML = `${XML_HEAD}${CONFIG_OPEN}\n</config>\n`;
+export function emptyLinphoneXml(reason: string): string {
+  // A comment may not hold `--` nor end in `-`.
+  const comment = reason.replace(/-{2,}/g, '-').replace(/-$/, '');
+  return `${XML_HEAD}${CONFIG_OPEN}\n<!-- ${comment} -->\n</config>\n`;
+}
 
 /** The credentials: the clear password, or only the HA1 with the realm it was made with. */
 function authEntries(doc: ProvisioningDocument): Section[1] {

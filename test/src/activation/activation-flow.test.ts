@@ -269,7 +269,7 @@ describe.each(testDatabaseKinds())(
       expect(spentXml.status).toBe(404);
       expect(spentXml.headers.get('content-type')).toMatch(/^application\/xml/);
       expect(await spentXml.text()).toMatch(
-        /^<\?xml version="1.0" encoding="UTF-8"\?>\n<config xmlns="http:\/\/www\.linphone\.org\/xsds\/lpconfig\.xsd"[^>]*>\n<\/config>\n$/,
+        /^<\?xml version="1.0" encoding="UTF-8"\?>\n<config xmlns="http:\/\/www\.linphone\.org\/xsds\/lpconfig\.xsd"[^>]*>\n<!-- this link is not valid any more: ask support for a new one -->\n<\/config>\n$/,
       );
       const unknown = await fetch(`${app.baseUrl}/api/provisioning/${'x'.repeat(32)}.xml`);
       expect(unknown.status).toBe(404);

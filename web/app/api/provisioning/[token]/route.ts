@@ -1,4 +1,4 @@
-import { EMPTY_LINPHONE_XML, toLinphoneXml } from '@sipops/shared/activation/linphone-xml';
+import { emptyLinphoneXml, toLinphoneXml } from '@sipops/shared/activation/linphone-xml';
 import { fetchProvisioning } from '@sipops/shared/use-cases/fetch-provisioning';
 import { resolveActivationLink } from '@sipops/shared/use-cases/resolve-activation-link';
 import { apiError, PRIVATE_HEADERS } from '../../../../src/api-response.ts';
@@ -19,14 +19,16 @@ const CONTENT_TYPES: Record<ProvisioningFormat, string> = {
 
 /**
  * A refusal in the client's format: JSON clients get `{ error }`; Linphone gets the same status
- * with an empty configuration it parses, so a spent link leaves its settings alone.
+ * with an empty configuration it parses, so a spent link leaves its settings alone, and the same
+ * message in a comment.
  */
-function refusal(error: unknown, format: ProvisioningFormat): Response {
+async function refusal(error: unknown, format: ProvisioningFormat): Promise<Response> {
   const answer = apiError(error, 'provisioning');
   if (format === 'json') return answer;
   const headers = new Headers(answer.headers);
   headers.set('Content-Type', CONTENT_TYPES.xml);
-  return new Response(EMPTY_LINPHONE_XML, { status: answer.status, headers });
+  const { error: refused } = (await answer.json()) as { error: { message: string } };
+  return new Response(emptyLinphoneXml(refused.message), { status: answer.status, headers });
 }
 
 /**
@@ -71,7 +73,7 @@ export async function HEAD(
       headers: { ...PRIVATE_HEADERS, 'Content-Type': CONTENT_TYPES[format] },
     });
   } catch (error) {
-    const answer = refusal(error, format);
+    const answer = await refusal(error, format);
     return new Response(null, { status: answer.status, headers: answer.headers });
   }
 }
