@@ -2,6 +2,7 @@ import type { AccessDecision } from '@sipops/shared/access-rules';
 import type { AccountView } from '@sipops/shared/account-view';
 import { describeSmsLength } from '@sipops/shared/activation/sms-segments';
 import type { SmsMeasures } from '@sipops/shared/branding/profile-sms';
+import { hostPort } from '@sipops/shared/sip-host';
 import type { GroupView } from '@sipops/shared/use-cases/create-group';
 import type { AccountPage } from '@sipops/shared/use-cases/list-accounts';
 import type { ProfileView } from '@sipops/shared/use-cases/profile-view';
@@ -93,7 +94,7 @@ export function formatProfiles(profiles: ProfileView[]): string {
   if (profiles.length === 0) return 'no profiles\n';
   const rows = profiles.map((p) => [
     p.name,
-    `${p.sipHost}:${p.sipPort}`,
+    hostPort(p.sipHost, p.sipPort),
     p.transport,
     p.realm,
     p.brand,

@@ -8,6 +8,7 @@ import {
 import type { AccountView } from '@sipops/shared/account-view';
 import { KEEP_ALIVE_WARNING, OBFUSCATION_KEY_WARNING } from '@sipops/shared/account-warnings';
 import { describeNumberWarning } from '@sipops/shared/phone-number';
+import { hostPort } from '@sipops/shared/sip-host';
 import type { GroupView } from '@sipops/shared/use-cases/create-group';
 import type { ProfileView } from '@sipops/shared/use-cases/profile-view';
 import type { KnownBlock, ModalView } from '@slack/types';
@@ -52,7 +53,7 @@ function groupInput(choices: FormChoices, initial?: string) {
 
 function profileInput(choices: FormChoices, hint: string, initial?: string, withGroup = false) {
   const profiles = choices.profiles.map((profile) =>
-    option(profile.name, profile.name, `${profile.sipHost}:${profile.sipPort}`),
+    option(profile.name, profile.name, hostPort(profile.sipHost, profile.sipPort)),
   );
   const all = withGroup ? [option("The group's profile", GROUP_PROFILE), ...profiles] : profiles;
   // Typed instead of picked (over 100 profiles): empty means the group's profile.

@@ -1,3 +1,4 @@
+import { hostPort } from '@sipops/shared/sip-host';
 import type { GroupView } from '@sipops/shared/use-cases/create-group';
 import type { ProfileView } from '@sipops/shared/use-cases/profile-view';
 import type { KnownBlock } from '@slack/types';
@@ -48,7 +49,7 @@ export function buildGroupList(groups: GroupView[], canCreate: boolean): SlackMe
 }
 
 function describeProfile(profile: ProfileView): string {
-  return `*${escapeText(profile.name)}* · ${escapeText(profile.sipHost)}:${profile.sipPort} ${profile.transport.toUpperCase()} · brand ${escapeText(profile.brand)}`;
+  return `*${escapeText(profile.name)}* · ${escapeText(hostPort(profile.sipHost, profile.sipPort))} ${profile.transport.toUpperCase()} · brand ${escapeText(profile.brand)}`;
 }
 
 export function buildProfileList(profiles: ProfileView[], canEdit: boolean): SlackMessage {

@@ -60,6 +60,15 @@ describe('toLinphoneXml', () => {
     });
   });
 
+  it('puts an IPv6 SIP host in brackets in the SIP URIs', () => {
+    const xml = toLinphoneXml({ ...DOC, sip: { ...DOC.sip, host: '2001:db8::1', port: 5061 } });
+    expect(section(xml, 'proxy_0')).toMatchObject({
+      reg_proxy: '<sip:[2001:db8::1]:5061;transport=udp>',
+      reg_route: '<sip:[2001:db8::1]:5061;transport=udp>',
+      reg_identity: '"+393470000001" <sip:u1000@[2001:db8::1]>',
+    });
+  });
+
   it('carries the clear password, escaped, when the profile says password', () => {
     const auth = section(toLinphoneXml(DOC), 'auth_info_0');
     expect(auth).toEqual({

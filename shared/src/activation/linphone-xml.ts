@@ -1,3 +1,4 @@
+import { hostPort, uriHost } from '../sip-host.ts';
 import type { ProvisioningDocument } from '../use-cases/fetch-provisioning.ts';
 
 const escapeXml = (value: string | number | boolean): string =>
@@ -49,7 +50,7 @@ function authEntries(doc: ProvisioningDocument): Section[1] {
  */
 export function toLinphoneXml(doc: ProvisioningDocument): string {
   const { account, sip, security, keepAlive } = doc;
-  const uriHost = `${sip.host}:${sip.port}`;
+  const proxy = hostPort(sip.host, sip.port);
   const sections: Section[] = [
     [
       'sip',
@@ -63,9 +64,9 @@ export function toLinphoneXml(doc: ProvisioningDocument): string {
     [
       'proxy_0',
       [
-        ['reg_proxy', `<sip:${uriHost};transport=${sip.transport}>`],
-        ['reg_route', `<sip:${uriHost};transport=${sip.transport}>`],
-        ['reg_identity', `"${account.number}" <sip:${account.username}@${sip.host}>`],
+        ['reg_proxy', `<sip:${proxy};transport=${sip.transport}>`],
+        ['reg_route', `<sip:${proxy};transport=${sip.transport}>`],
+        ['reg_identity', `"${account.number}" <sip:${account.username}@${uriHost(sip.host)}>`],
         ['reg_expires', sip.registrationExpires],
         ['reg_sendregister', 1],
         ['publish', 0],

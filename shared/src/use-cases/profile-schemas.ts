@@ -7,14 +7,12 @@ import { readLogo } from '../branding/logo.ts';
 import { parseSupportContact } from '../branding/support-contact.ts';
 import { isAppError } from '../errors.ts';
 import { LOCALES } from '../locales/index.ts';
+import { isSipHost } from '../sip-host.ts';
 
 const hostSchema = z
   .string({ error: 'is required' })
   .trim()
-  .regex(
-    /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$|^\d{1,3}(\.\d{1,3}){3}$/,
-    'must be a host name or an IPv4 address',
-  );
+  .refine(isSipHost, 'must be a host name, an IPv4 address or an IPv6 address (no brackets)');
 
 const portSchema = z
   .union([z.number(), z.string().trim().regex(/^\d+$/, 'must be a port number from 1 to 65535')])

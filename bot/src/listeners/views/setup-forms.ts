@@ -1,4 +1,5 @@
 import { measureProfileSms } from '@sipops/shared/branding/profile-sms';
+import { hostPort } from '@sipops/shared/sip-host';
 import { createGroup, createGroupSchema } from '@sipops/shared/use-cases/create-group';
 import { createProfile } from '@sipops/shared/use-cases/create-profile';
 import { editProfile } from '@sipops/shared/use-cases/edit-profile';
@@ -40,7 +41,7 @@ export function profileSubmitted(args: SubmissionArgs, context: BotContext): Pro
         text: `Profile ${profile.name} created`,
         blocks: [
           section(
-            `:white_check_mark: Provisioning profile *${escapeText(profile.name)}* (${escapeText(profile.sipHost)}:${profile.sipPort} ${profile.transport.toUpperCase()}) created by <@${who.userId}>.\n${describeProfileSms(measureProfileSms(profile.smsTemplates, profile.brand, context.deps.publicBaseUrl))}`,
+            `:white_check_mark: Provisioning profile *${escapeText(profile.name)}* (${escapeText(hostPort(profile.sipHost, profile.sipPort))} ${profile.transport.toUpperCase()}) created by <@${who.userId}>.\n${describeProfileSms(measureProfileSms(profile.smsTemplates, profile.brand, context.deps.publicBaseUrl))}`,
           ),
         ],
       };
@@ -62,7 +63,7 @@ export function profileEditSubmitted(args: SubmissionArgs, context: BotContext):
         text: `Profile ${profile.name} saved`,
         blocks: [
           section(
-            `:pencil2: Provisioning profile *${escapeText(profile.name)}* (${escapeText(profile.sipHost)}:${profile.sipPort} ${profile.transport.toUpperCase()}) saved by <@${who.userId}>.\n${describeProfileSms(measureProfileSms(profile.smsTemplates, profile.brand, context.deps.publicBaseUrl))}`,
+            `:pencil2: Provisioning profile *${escapeText(profile.name)}* (${escapeText(hostPort(profile.sipHost, profile.sipPort))} ${profile.transport.toUpperCase()}) saved by <@${who.userId}>.\n${describeProfileSms(measureProfileSms(profile.smsTemplates, profile.brand, context.deps.publicBaseUrl))}`,
           ),
         ],
       };

@@ -337,7 +337,7 @@ export function modalTests(harness: () => SlackHarness): void {
       expect(refused.json).toEqual({
         response_action: 'errors',
         errors: {
-          sipHost: 'must be a host name or an IPv4 address',
+          sipHost: 'must be a host name, an IPv4 address or an IPv6 address (no brackets)',
           sipPort: 'must be a port number from 1 to 65535',
           iosUrl: 'must start with https://',
           realm: 'must be 1 to 64 letters, digits or . _ : @ -',
