@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hostPort, isSipHost } from './sip-host.ts';
+import { createProfileSchema } from './use-cases/profile-schemas.ts';
+import { parseInput } from './validation.ts';
 
 describe('a SIP host', () => {
   it('is a DNS name, a real IPv4 address or an IPv6 address', () => {
@@ -19,5 +21,14 @@ describe('a SIP host', () => {
   it('puts an IPv6 address in brackets beside its port', () => {
     expect(hostPort('2001:db8::1', 5061)).toBe('[2001:db8::1]:5061');
     expect(hostPort('sip.example.com', 5060)).toBe('sip.example.com:5060');
+  });
+
+  it("is what a profile's --sip-host takes, and a refusal names the field", () => {
+    expect(parseInput(createProfileSchema, { name: 'v6', sipHost: '2001:db8::1' }).sipHost).toBe(
+      '2001:db8::1',
+    );
+    expect(() =>
+      parseInput(createProfileSchema, { name: 'bad', sipHost: '999.999.999.999' }),
+    ).toThrow(expect.objectContaining({ field: 'sipHost' }));
   });
 });
