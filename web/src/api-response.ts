@@ -9,20 +9,34 @@ export const PRIVATE_HEADERS = {
   'X-Content-Type-Options': 'nosniff',
 } as const;
 
-/** A refusal as JSON `{ error: { code, message, field } }` with its status; anything else a 503. */
-export function apiError(error: unknown, where: string): Response {
+export type ApiRefusal = {
+  status: number;
+  headers: Record<string, string>;
+  error: { code: string; message: string; field: string | null };
+};
+
+/** What a refusal says, whatever format carries it; anything not an AppError is a 503. */
+export function describeApiError(error: unknown, where: string): ApiRefusal {
   if (isAppError(error)) {
-    const response = Response.json(
-      { error: { code: error.code, message: error.message, field: error.field ?? null } },
-      { status: HTTP_STATUS[error.code], headers: PRIVATE_HEADERS },
-    );
-    if (error.code === 'TOO_MANY_ATTEMPTS')
-      response.headers.set('Retry-After', String(RETRY_AFTER_SECONDS));
-    return response;
+    return {
+      status: HTTP_STATUS[error.code],
+      headers:
+        error.code === 'TOO_MANY_ATTEMPTS'
+          ? { ...PRIVATE_HEADERS, 'Retry-After': String(RETRY_AFTER_SECONDS) }
+          : { ...PRIVATE_HEADERS },
+      error: { code: error.code, message: error.message, field: error.field ?? null },
+    };
   }
   console.error(`[sipops] ${where}: ${error instanceof Error ? error.message : String(error)}`);
-  return Response.json(
-    { error: { code: 'UNAVAILABLE', message: 'try again later', field: null } },
-    { status: 503, headers: PRIVATE_HEADERS },
-  );
+  return {
+    status: 503,
+    headers: { ...PRIVATE_HEADERS },
+    error: { code: 'UNAVAILABLE', message: 'try again later', field: null },
+  };
+}
+
+/** A refusal as JSON `{ error: { code, message, field } }` with its status. */
+export function apiError(error: unknown, where: string): Response {
+  const { status, headers, error: body } = describeApiError(error, where);
+  return Response.json({ error: body }, { status, headers });
 }

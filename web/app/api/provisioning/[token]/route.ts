@@ -1,7 +1,7 @@
 import { emptyLinphoneXml, toLinphoneXml } from '@sipops/shared/activation/linphone-xml';
 import { fetchProvisioning } from '@sipops/shared/use-cases/fetch-provisioning';
 import { resolveActivationLink } from '@sipops/shared/use-cases/resolve-activation-link';
-import { apiError, PRIVATE_HEADERS } from '../../../../src/api-response.ts';
+import { apiError, describeApiError, PRIVATE_HEADERS } from '../../../../src/api-response.ts';
 import { clientAddress } from '../../../../src/client-address.ts';
 import {
   type ProvisioningFormat,
@@ -22,13 +22,13 @@ const CONTENT_TYPES: Record<ProvisioningFormat, string> = {
  * with an empty configuration it parses, so a spent link leaves its settings alone, and the same
  * message in a comment.
  */
-async function refusal(error: unknown, format: ProvisioningFormat): Promise<Response> {
-  const answer = apiError(error, 'provisioning');
-  if (format === 'json') return answer;
-  const headers = new Headers(answer.headers);
-  headers.set('Content-Type', CONTENT_TYPES.xml);
-  const { error: refused } = (await answer.json()) as { error: { message: string } };
-  return new Response(emptyLinphoneXml(refused.message), { status: answer.status, headers });
+function refusal(error: unknown, format: ProvisioningFormat): Response {
+  if (format === 'json') return apiError(error, 'provisioning');
+  const { status, headers, error: refused } = describeApiError(error, 'provisioning');
+  return new Response(emptyLinphoneXml(refused.message), {
+    status,
+    headers: { ...headers, 'Content-Type': CONTENT_TYPES.xml },
+  });
 }
 
 /**
@@ -73,7 +73,10 @@ export async function HEAD(
       headers: { ...PRIVATE_HEADERS, 'Content-Type': CONTENT_TYPES[format] },
     });
   } catch (error) {
-    const answer = await refusal(error, format);
-    return new Response(null, { status: answer.status, headers: answer.headers });
+    const { status, headers } = describeApiError(error, 'provisioning');
+    return new Response(null, {
+      status,
+      headers: { ...headers, 'Content-Type': CONTENT_TYPES[format] },
+    });
   }
 }
