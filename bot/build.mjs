@@ -20,10 +20,10 @@ const SOURCES = ['bot/src', 'shared/src', 'db/src', 'patches'].map((dir) => join
 const KEEP_OLD_BUILDS_MS = 60 * 60 * 1000;
 
 export const ENTRY_POINTS = {
-  start: 'bot/src/start.ts',
-  'start-workers': 'bot/src/start-workers.ts',
+  start: 'bot/src/process/start.ts',
+  'start-workers': 'bot/src/process/start-workers.ts',
   sip: 'bot/src/terminal/main.ts',
-  'migrate-database': 'bot/src/migrate-database.ts',
+  'migrate-database': 'bot/src/process/migrate-database.ts',
 };
 
 /** The newest modification time of a source file (tests excluded), in whole milliseconds. */

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { TwilioApiUrlClient } from '@sipops/bot/sms/twilio-api-url';
+import { TwilioApiUrlClient } from '@sipops/bot/process/sms/twilio-api-url';
 import twilio from 'twilio';
 
 /**

@@ -1,4 +1,7 @@
-import { createTwilioSmsHandler, TWILIO_MAX_VALIDITY_SECONDS } from '@sipops/bot/sms/twilio-sms';
+import {
+  createTwilioSmsHandler,
+  TWILIO_MAX_VALIDITY_SECONDS,
+} from '@sipops/bot/process/sms/twilio-sms';
 import { outbox, smsMessages } from '@sipops/db/schema';
 import { createTestDatabase, type TestDatabase, testDatabaseKinds } from '@sipops/db/testing';
 import { wizardAccountSchema } from '@sipops/shared/account-schemas';

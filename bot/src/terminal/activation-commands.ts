@@ -6,7 +6,7 @@ import {
 } from '@sipops/shared/use-cases/list-sms';
 import { sendActivationSms } from '@sipops/shared/use-cases/send-activation-sms';
 import { parseInput } from '@sipops/shared/validation';
-import { readSmsConfig } from '../env.ts';
+import { readSmsConfig } from '../process/env.ts';
 import type { CommandSpec } from './commands.ts';
 import { formatAccount, toAccountJson } from './format.ts';
 import { UsageError } from './io.ts';

@@ -3,8 +3,8 @@ import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline/promises';
 import { askHolder, commandAddress, lockAddress } from '@sipops/db/data-dir-lock';
 import { ConfigError } from '@sipops/shared/runtime-config';
-import { readCallerCwd, readTerminalConfig } from '../env.ts';
-import { limitHeapGrowth } from '../heap-growth.ts';
+import { readCallerCwd, readTerminalConfig } from '../process/env.ts';
+import { limitHeapGrowth } from '../process/heap-growth.ts';
 import type { CallerFile } from './caller-files.ts';
 import { forwardCommand } from './forward-client.ts';
 import {

@@ -9,7 +9,7 @@ import {
   showHistorySchema,
 } from '@sipops/shared/use-cases/show-history';
 import { parseInput } from '@sipops/shared/validation';
-import { readBotConfig } from '../env.ts';
+import { readBotConfig } from '../process/env.ts';
 import type { CommandSpec } from './commands.ts';
 import { UsageError } from './io.ts';
 

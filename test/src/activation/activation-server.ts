@@ -4,7 +4,7 @@ import { botCommand, embeddedEnv, postgresEnv, runSip, type SipResult } from '..
 
 const STOP_GRACE_MS = 20_000;
 
-/** A running sipops (`node bot/src/start.ts`, the built web app) on a fresh database, for end-to-end tests. */
+/** A running sipops (`node bot/src/process/start.ts`, the built web app) on a fresh database, for end-to-end tests. */
 export type ActivationServer = {
   server: RunningServer;
   baseUrl: string;

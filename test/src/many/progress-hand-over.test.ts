@@ -1,8 +1,8 @@
-import { createNotifyClient } from '@sipops/bot/notifications/start-notification-worker';
+import { createNotifyClient } from '@sipops/bot/process/notifications/start-notification-worker';
 import {
   IMPORT_SMS_PROGRESS_EVENT_TYPE,
   reportImportSmsProgress,
-} from '@sipops/bot/sms/start-import-sms-progress';
+} from '@sipops/bot/process/sms/start-import-sms-progress';
 import { batchImports, outbox } from '@sipops/db/schema';
 import { createTestDatabase, type TestDatabase, testDatabaseKinds } from '@sipops/db/testing';
 import { systemClock } from '@sipops/shared/deps';

@@ -1,5 +1,5 @@
-import { readRegistrarConfig } from '@sipops/bot/env';
-import { startRegistrarWorker } from '@sipops/bot/registrar/start-registrar-worker';
+import { readRegistrarConfig } from '@sipops/bot/process/env';
+import { startRegistrarWorker } from '@sipops/bot/process/registrar/start-registrar-worker';
 import { formatRegistrations } from '@sipops/bot/terminal/format-registrations';
 import { outbox } from '@sipops/db/schema';
 import { createTestDatabase, type TestDatabase, testDatabaseKinds } from '@sipops/db/testing';

@@ -1,4 +1,4 @@
-import { startRegistrarWorker } from '@sipops/bot/registrar/start-registrar-worker';
+import { startRegistrarWorker } from '@sipops/bot/process/registrar/start-registrar-worker';
 import { executeRows } from '@sipops/db/execute';
 import { createTestDatabase, type TestDatabase } from '@sipops/db/testing';
 import type { OutboxWorker } from '@sipops/shared/outbox/outbox-worker';

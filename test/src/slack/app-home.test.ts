@@ -1,5 +1,5 @@
-import { createSlackApp, SLACK_EVENTS_PATH, type SlackBot } from '@sipops/bot/app';
-import { buildAppHome } from '@sipops/bot/views/app-home';
+import { createSlackApp, SLACK_EVENTS_PATH, type SlackBot } from '@sipops/bot/slack/app';
+import { buildAppHome } from '@sipops/bot/slack/views/app-home';
 import { accounts, groups } from '@sipops/db/schema';
 import { createTestDatabase, type TestDatabase, testDatabaseKinds } from '@sipops/db/testing';
 import { plainAccountSchema, wizardAccountSchema } from '@sipops/shared/account-schemas';

@@ -1,23 +1,23 @@
-import { createSlackApp } from '@sipops/bot/app';
-import { buildAccountCard } from '@sipops/bot/views/account-card';
+import { createSlackApp } from '@sipops/bot/slack/app';
+import { buildAccountCard } from '@sipops/bot/slack/views/account-card';
 import {
   buildCreateAccountModal,
   buildEditAccountModal,
   buildWizardModal,
   type FormChoices,
-} from '@sipops/bot/views/account-forms';
-import { ACCOUNTS_PER_PAGE, buildAccountPage } from '@sipops/bot/views/account-list';
+} from '@sipops/bot/slack/views/account-forms';
+import { ACCOUNTS_PER_PAGE, buildAccountPage } from '@sipops/bot/slack/views/account-list';
 import {
   buildBatchErrors,
   buildBatchModal,
   buildBatchPreview,
   buildImportResult,
   buildImportSmsProgress,
-} from '@sipops/bot/views/batch';
-import { buildHelp } from '@sipops/bot/views/help';
-import { buildRoleList } from '@sipops/bot/views/roles';
-import { buildGroupModal, buildProfileModal } from '@sipops/bot/views/setup-forms';
-import { buildGroupList, buildProfileList } from '@sipops/bot/views/setup-lists';
+} from '@sipops/bot/slack/views/batch';
+import { buildHelp } from '@sipops/bot/slack/views/help';
+import { buildRoleList } from '@sipops/bot/slack/views/roles';
+import { buildGroupModal, buildProfileModal } from '@sipops/bot/slack/views/setup-forms';
+import { buildGroupList, buildProfileList } from '@sipops/bot/slack/views/setup-lists';
 import type { AccountView } from '@sipops/shared/account-view';
 import type { BatchSummary } from '@sipops/shared/batch/check-batch';
 import type { ActivationDeps } from '@sipops/shared/deps';

@@ -1,8 +1,8 @@
-import { createNotifyHandler } from '@sipops/bot/notifications/post-notification';
+import { createNotifyHandler } from '@sipops/bot/process/notifications/post-notification';
 import {
   createNotifyClient,
   startNotificationWorker,
-} from '@sipops/bot/notifications/start-notification-worker';
+} from '@sipops/bot/process/notifications/start-notification-worker';
 import { findGroupChannel } from '@sipops/db/queries';
 import { outbox } from '@sipops/db/schema';
 import { createTestDatabase, type TestDatabase, testDatabaseKinds } from '@sipops/db/testing';

@@ -1,4 +1,4 @@
-import { createSlackApp, SLACK_EVENTS_PATH, type SlackBot } from '@sipops/bot/app';
+import { createSlackApp, SLACK_EVENTS_PATH, type SlackBot } from '@sipops/bot/slack/app';
 import { createTestDatabase, type TestDatabase, type TestDatabaseKind } from '@sipops/db/testing';
 import { type ActivationDeps, systemClock } from '@sipops/shared/deps';
 import type { Role } from '@sipops/shared/role-schemas';

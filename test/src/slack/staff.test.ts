@@ -1,6 +1,6 @@
-import { createNotifyHandler } from '@sipops/bot/notifications/post-notification';
-import { createNotifyClient } from '@sipops/bot/notifications/start-notification-worker';
-import { encodeCardValue } from '@sipops/bot/views/account-card';
+import { createNotifyHandler } from '@sipops/bot/process/notifications/post-notification';
+import { createNotifyClient } from '@sipops/bot/process/notifications/start-notification-worker';
+import { encodeCardValue } from '@sipops/bot/slack/views/account-card';
 import { findGroupChannel } from '@sipops/db/queries';
 import { auditLog, outbox } from '@sipops/db/schema';
 import { testDatabaseKinds } from '@sipops/db/testing';

@@ -1,6 +1,6 @@
-import { createNotifyClient } from '@sipops/bot/notifications/start-notification-worker';
-import { startImportSmsProgress } from '@sipops/bot/sms/start-import-sms-progress';
-import { startSmsWorker } from '@sipops/bot/sms/start-sms-worker';
+import { createNotifyClient } from '@sipops/bot/process/notifications/start-notification-worker';
+import { startImportSmsProgress } from '@sipops/bot/process/sms/start-import-sms-progress';
+import { startSmsWorker } from '@sipops/bot/process/sms/start-sms-worker';
 import type { Database } from '@sipops/db/client';
 import { activationLinks, batchImports, outbox } from '@sipops/db/schema';
 import { formatCsvLine } from '@sipops/shared/batch/csv-format';

@@ -15,10 +15,10 @@ import {
   recordImportSmsPosting,
 } from '@sipops/shared/use-cases/list-import-sms-progress';
 import type { WebClient } from '@slack/web-api';
+import { slackApiError } from '../../slack/slack-errors.ts';
+import { buildImportSmsProgress } from '../../slack/views/batch.ts';
+import type { SlackMessage } from '../../slack/views/blocks.ts';
 import { findPostedMessage, toDeliveryError } from '../notifications/post-notification.ts';
-import { slackApiError } from '../slack-errors.ts';
-import { buildImportSmsProgress } from '../views/batch.ts';
-import type { SlackMessage } from '../views/blocks.ts';
 
 export const IMPORT_SMS_PROGRESS_INTERVAL_MS = 5000;
 /** Marks progress messages, so a new leader finds one its predecessor posted without recording. */

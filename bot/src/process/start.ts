@@ -9,7 +9,8 @@ import { openRuntime, setProcessRuntime } from '@sipops/shared/runtime';
 import { ConfigError } from '@sipops/shared/runtime-config';
 import { reportPart } from '@sipops/shared/service-parts';
 import next from 'next';
-import { createSlackApp, SLACK_EVENTS_PATH, type SlackBot } from './app.ts';
+import { createSlackApp, SLACK_EVENTS_PATH, type SlackBot } from '../slack/app.ts';
+import { createForwardHandler } from '../terminal/forward.ts';
 import { startBackgroundWorkers } from './background-workers.ts';
 import {
   type BotConfig,
@@ -20,7 +21,6 @@ import {
   type ServerConfig,
 } from './env.ts';
 import { limitHeapGrowth } from './heap-growth.ts';
-import { createForwardHandler } from './terminal/forward.ts';
 import { guardWebResponse } from './web-response-guard.ts';
 
 const WEB_DIR = join(findRepoRoot(dirname(fileURLToPath(import.meta.url))), 'web');

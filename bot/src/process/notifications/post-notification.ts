@@ -15,7 +15,7 @@ import {
   buildNotificationMessage,
   groupOfNotification,
   notificationPayloadSchema,
-} from '../views/notification-message.ts';
+} from '../../slack/views/notification-message.ts';
 
 /** Marks our messages so a retry can find one that was posted though its answer was lost. */
 export const NOTIFICATION_EVENT_TYPE = 'sipops_notification';

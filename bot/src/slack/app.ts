@@ -11,8 +11,8 @@ import {
 } from '@slack/bolt';
 import { ConsoleLogger } from '@slack/logger';
 import type { WebClientOptions } from '@slack/web-api';
+import type { BotConfig } from '../process/env.ts';
 import { type BotContext, createBotContext } from './bot-context.ts';
-import type { BotConfig } from './env.ts';
 import { registerListeners } from './listeners/index.ts';
 import { slackApiError } from './slack-errors.ts';
 
