@@ -47,8 +47,10 @@ describe.each(testDatabaseKinds())('Slack notifications on %s', (kind) => {
     database = await createTestDatabase(kind);
     deps = testDeps(database.db);
     slack = await startFakeSlack({ clock: deps.clock });
+    // Short, for the hangs below, yet long enough that a loaded machine's slow answer is not
+    // taken for a hang (200 ms was not: the worker then looked up history it had no need to).
     client = createNotifyClient('xoxb-test', slack.url, {
-      timeoutMs: 200,
+      timeoutMs: 1000,
       logger: SILENT_SLACK_LOGGER,
     });
     // acme posts to its own channel; north has none and falls back to the default one.

@@ -32,18 +32,7 @@ export function buildGroupList(groups: GroupView[], canCreate: boolean): SlackMe
           (left) => `…and ${left} more (\`npm run sip -- group list\` shows them all)`,
         );
   if (canCreate) {
-    blocks.push({
-      type: 'actions',
-      block_id: 'group_actions',
-      elements: [
-        {
-          type: 'button',
-          action_id: SETUP_ACTIONS.newGroup,
-          text: plain('New group'),
-          value: 'new',
-        },
-      ],
-    });
+    blocks.push(newButton('group_actions', SETUP_ACTIONS.newGroup, 'New group'));
   }
   return { text: `${groups.length} group(s)`, blocks };
 }
@@ -79,18 +68,16 @@ export function buildProfileList(profiles: ProfileView[], canEdit: boolean): Sla
     );
   }
   if (canEdit) {
-    blocks.push({
-      type: 'actions',
-      block_id: 'profile_actions',
-      elements: [
-        {
-          type: 'button',
-          action_id: SETUP_ACTIONS.newProfile,
-          text: plain('New profile'),
-          value: 'new',
-        },
-      ],
-    });
+    blocks.push(newButton('profile_actions', SETUP_ACTIONS.newProfile, 'New profile'));
   }
   return { text: `${profiles.length} provisioning profile(s)`, blocks };
+}
+
+/** The row under a list with its one button to create another. */
+function newButton(blockId: string, actionId: string, label: string): KnownBlock {
+  return {
+    type: 'actions',
+    block_id: blockId,
+    elements: [{ type: 'button', action_id: actionId, text: plain(label), value: 'new' }],
+  };
 }

@@ -7,44 +7,34 @@ import { disableAccount, enableAccount } from '@sipops/shared/use-cases/set-acco
 import { showAccount } from '@sipops/shared/use-cases/show-account';
 import { actorOf, authorizeUser, type BotContext } from '../../bot-context.ts';
 import { openEditAccountForm } from '../../open-forms.ts';
-import { type Interaction, reply, replyFailure } from '../../slack-io.ts';
+import { type Interaction, reply } from '../../slack-io.ts';
 import { buildDeletedMessage, decodeCardValue } from '../../views/account-card.ts';
 import { escapeText, type SlackMessage, slackDate } from '../../views/blocks.ts';
 import { cardOf, cardWithRegistrations } from '../commands/sip-accounts.ts';
-import { type ButtonArgs, interactionOfButton } from './interaction.ts';
+import { onButton } from './interaction.ts';
 
 const NOT_A_CARD = new AppError(
   'CONFLICT',
   'this button does not come from an account card of this version of sipops; show the account again with `/sip show <account>`',
 );
 
-export async function editButton(args: ButtonArgs, context: BotContext): Promise<void> {
-  await args.ack();
-  const interaction = interactionOfButton(args, context);
-  try {
-    const value = decodeCardValue(args.action.value);
-    if (!value) throw NOT_A_CARD;
-    const access = await authorizeUser(context, interaction.who, 'account.edit');
-    await openEditAccountForm(interaction, value.account, true, access.groupIds);
-  } catch (error) {
-    await replyFailure(interaction, error);
-  }
-}
+export const editButton = onButton(async (interaction, args, context) => {
+  const value = decodeCardValue(args.action.value);
+  if (!value) throw NOT_A_CARD;
+  const access = await authorizeUser(context, interaction.who, 'account.edit');
+  await openEditAccountForm(interaction, value.account, true, access.groupIds);
+});
 
 /**
  * A risky card button, after its confirmation dialog. Actions on one account run one at a time,
  * and act only if the card shows the account as it is: a double click, or a click on a card that
  * is out of date, acts once, and the card is refreshed instead.
  */
-async function actOnCard(
-  args: ButtonArgs,
-  context: BotContext,
+function actOnCard(
   action: Action,
-  act: (interaction: Interaction, account: string) => Promise<SlackMessage>,
-): Promise<void> {
-  await args.ack();
-  const interaction = interactionOfButton(args, context);
-  try {
+  act: (interaction: Interaction, account: string, context: BotContext) => Promise<SlackMessage>,
+) {
+  return onButton(async (interaction, args, context) => {
     const value = decodeCardValue(args.action.value);
     if (!value) throw NOT_A_CARD;
     const access = await authorizeUser(context, interaction.who, action);
@@ -74,71 +64,59 @@ async function actOnCard(
         );
         return;
       }
-      await reply(interaction, await act(interaction, value.account), true);
+      await reply(interaction, await act(interaction, value.account, context), true);
     });
-  } catch (error) {
-    await replyFailure(interaction, error);
-  }
+  });
 }
 
 const by = (interaction: Interaction) => `<@${interaction.who.userId}>`;
 
-export function disableButton(args: ButtonArgs, context: BotContext): Promise<void> {
-  return actOnCard(args, context, 'account.disable', async (interaction, name) => {
-    const result = await disableAccount(context.deps, actorOf(interaction.who), name);
-    return cardWithRegistrations(
-      interaction,
-      result.account,
-      result.isChanged ? `:no_entry: Disabled by ${by(interaction)}.` : 'It was disabled already.',
-    );
-  });
-}
+export const disableButton = actOnCard('account.disable', async (interaction, name, context) => {
+  const result = await disableAccount(context.deps, actorOf(interaction.who), name);
+  return cardWithRegistrations(
+    interaction,
+    result.account,
+    result.isChanged ? `:no_entry: Disabled by ${by(interaction)}.` : 'It was disabled already.',
+  );
+});
 
-export function enableButton(args: ButtonArgs, context: BotContext): Promise<void> {
-  return actOnCard(args, context, 'account.enable', async (interaction, name) => {
-    const result = await enableAccount(context.deps, actorOf(interaction.who), name);
-    return cardOf(
-      interaction,
-      result.account,
-      result.isChanged
-        ? `:white_check_mark: Enabled by ${by(interaction)}.`
-        : 'It was enabled already.',
-    );
-  });
-}
+export const enableButton = actOnCard('account.enable', async (interaction, name, context) => {
+  const result = await enableAccount(context.deps, actorOf(interaction.who), name);
+  return cardOf(
+    interaction,
+    result.account,
+    result.isChanged
+      ? `:white_check_mark: Enabled by ${by(interaction)}.`
+      : 'It was enabled already.',
+  );
+});
 
-export function revokeKeysButton(args: ButtonArgs, context: BotContext): Promise<void> {
-  return actOnCard(args, context, 'account.revoke-keys', async (interaction, name) => {
+export const revokeKeysButton = actOnCard(
+  'account.revoke-keys',
+  async (interaction, name, context) => {
     const result = await revokeKeys(context.deps, actorOf(interaction.who), name);
     return cardWithRegistrations(
       interaction,
       result.account,
       `:key: ${result.revokedKeys} key(s) revoked by ${by(interaction)}, with the live activation links. The client gets a new key only through a fresh provisioning (a new activation link), a PIN change or a duress code.`,
     );
-  });
-}
+  },
+);
 
-export function deleteButton(args: ButtonArgs, context: BotContext): Promise<void> {
-  return actOnCard(args, context, 'account.delete', async (interaction, name) => {
-    const account = await deleteAccount(context.deps, actorOf(interaction.who), name);
-    return buildDeletedMessage(account, interaction.who.userId);
-  });
-}
+export const deleteButton = actOnCard('account.delete', async (interaction, name, context) => {
+  const account = await deleteAccount(context.deps, actorOf(interaction.who), name);
+  return buildDeletedMessage(account, interaction.who.userId);
+});
 
-export function activateButton(args: ButtonArgs, context: BotContext): Promise<void> {
-  return actOnCard(args, context, 'account.activate', async (interaction, name) => {
-    if (!context.isActivationAvailable)
-      throw new AppError(
-        'NOT_ALLOWED',
-        'activation SMS are not available yet in this installation',
-      );
-    const result = await sendActivationSms(context.deps, actorOf(interaction.who), {
-      account: name,
-    });
-    return cardOf(
-      interaction,
-      result.account,
-      `:incoming_envelope: Activation SMS to ${escapeText(result.account.number)} queued by ${by(interaction)}; its link works until ${slackDate(result.expiresAt)}.`,
-    );
+export const activateButton = actOnCard('account.activate', async (interaction, name, context) => {
+  if (!context.isActivationAvailable)
+    throw new AppError('NOT_ALLOWED', 'activation SMS are not available yet in this installation');
+  const result = await sendActivationSms(context.deps, actorOf(interaction.who), {
+    account: name,
   });
-}
+  return cardOf(
+    interaction,
+    result.account,
+    `:incoming_envelope: Activation SMS to ${escapeText(result.account.number)} queued by ${by(interaction)}; its link works until ${slackDate(result.expiresAt)}.`,
+  );
+});

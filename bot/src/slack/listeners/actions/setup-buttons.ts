@@ -1,37 +1,18 @@
-import { authorizeUser, type BotContext } from '../../bot-context.ts';
+import { authorizeUser } from '../../bot-context.ts';
 import { openGroupForm, openProfileForm } from '../../open-forms.ts';
-import { replyFailure } from '../../slack-io.ts';
-import { type ButtonArgs, interactionOfButton } from './interaction.ts';
+import { onButton } from './interaction.ts';
 
-export async function newGroupButton(args: ButtonArgs, context: BotContext): Promise<void> {
-  await args.ack();
-  const interaction = interactionOfButton(args, context);
-  try {
-    await authorizeUser(context, interaction.who, 'group.create');
-    await openGroupForm(interaction);
-  } catch (error) {
-    await replyFailure(interaction, error);
-  }
-}
+export const newGroupButton = onButton(async (interaction, _args, context) => {
+  await authorizeUser(context, interaction.who, 'group.create');
+  await openGroupForm(interaction);
+});
 
-export async function newProfileButton(args: ButtonArgs, context: BotContext): Promise<void> {
-  await args.ack();
-  const interaction = interactionOfButton(args, context);
-  try {
-    await authorizeUser(context, interaction.who, 'profile.create');
-    await openProfileForm(interaction, undefined);
-  } catch (error) {
-    await replyFailure(interaction, error);
-  }
-}
+export const newProfileButton = onButton(async (interaction, _args, context) => {
+  await authorizeUser(context, interaction.who, 'profile.create');
+  await openProfileForm(interaction, undefined);
+});
 
-export async function editProfileButton(args: ButtonArgs, context: BotContext): Promise<void> {
-  await args.ack();
-  const interaction = interactionOfButton(args, context);
-  try {
-    await authorizeUser(context, interaction.who, 'profile.edit');
-    await openProfileForm(interaction, args.action.value ?? '');
-  } catch (error) {
-    await replyFailure(interaction, error);
-  }
-}
+export const editProfileButton = onButton(async (interaction, args, context) => {
+  await authorizeUser(context, interaction.who, 'profile.edit');
+  await openProfileForm(interaction, args.action.value ?? '');
+});

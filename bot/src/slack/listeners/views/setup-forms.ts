@@ -1,13 +1,15 @@
 import { measureProfileSms } from '@sipops/shared/branding/profile-sms';
+import type { SlackUser } from '@sipops/shared/role-schemas';
 import { hostPort } from '@sipops/shared/sip-host';
 import { createGroup, createGroupSchema } from '@sipops/shared/use-cases/create-group';
 import { createProfile } from '@sipops/shared/use-cases/create-profile';
 import { editProfile } from '@sipops/shared/use-cases/edit-profile';
 import { createProfileSchema, editProfileSchema } from '@sipops/shared/use-cases/profile-schemas';
+import type { ProfileView } from '@sipops/shared/use-cases/profile-view';
 import { parseInput } from '@sipops/shared/validation';
 import { actorOf, type BotContext } from '../../bot-context.ts';
 import { readGroupForm, readProfileForm } from '../../form-input.ts';
-import { escapeText, section } from '../../views/blocks.ts';
+import { escapeText, type SlackMessage, section } from '../../views/blocks.ts';
 import { describeGroup, describeProfileSms } from '../../views/setup-forms.ts';
 import { type SubmissionArgs, submitForm } from './submit-form.ts';
 
@@ -37,14 +39,7 @@ export function profileSubmitted(args: SubmissionArgs, context: BotContext): Pro
         actorOf(who),
         parseInput(createProfileSchema, readProfileForm(state)),
       );
-      return {
-        text: `Profile ${profile.name} created`,
-        blocks: [
-          section(
-            `:white_check_mark: Provisioning profile *${escapeText(profile.name)}* (${escapeText(hostPort(profile.sipHost, profile.sipPort))} ${profile.transport.toUpperCase()}) created by <@${who.userId}>.\n${describeProfileSms(measureProfileSms(profile.smsTemplates, profile.brand, context.deps.publicBaseUrl))}`,
-          ),
-        ],
-      };
+      return profileSaved(profile, ':white_check_mark:', 'created', who, context);
     },
   });
 }
@@ -59,14 +54,29 @@ export function profileEditSubmitted(args: SubmissionArgs, context: BotContext):
         actorOf(who),
         parseInput(editProfileSchema, readProfileForm(state, metadata.subject ?? '')),
       );
-      return {
-        text: `Profile ${profile.name} saved`,
-        blocks: [
-          section(
-            `:pencil2: Provisioning profile *${escapeText(profile.name)}* (${escapeText(hostPort(profile.sipHost, profile.sipPort))} ${profile.transport.toUpperCase()}) saved by <@${who.userId}>.\n${describeProfileSms(measureProfileSms(profile.smsTemplates, profile.brand, context.deps.publicBaseUrl))}`,
-          ),
-        ],
-      };
+      return profileSaved(profile, ':pencil2:', 'saved', who, context);
     },
   });
+}
+
+/** What the channel reads after a profile is created or saved: its address and its SMS' length. */
+function profileSaved(
+  profile: ProfileView,
+  emoji: string,
+  verb: 'created' | 'saved',
+  who: SlackUser,
+  context: BotContext,
+): SlackMessage {
+  const address = `${hostPort(profile.sipHost, profile.sipPort)} ${profile.transport.toUpperCase()}`;
+  const sms = describeProfileSms(
+    measureProfileSms(profile.smsTemplates, profile.brand, context.deps.publicBaseUrl),
+  );
+  return {
+    text: `Profile ${profile.name} ${verb}`,
+    blocks: [
+      section(
+        `${emoji} Provisioning profile *${escapeText(profile.name)}* (${escapeText(address)}) ${verb} by <@${who.userId}>.\n${sms}`,
+      ),
+    ],
+  };
 }
