@@ -9,10 +9,10 @@ import {
   restrictDataDir,
 } from '@sipops/db/data-dir-lock';
 import { applyMigrations, applyMigrationsExclusively } from '@sipops/db/migrate';
+import type { RuntimeConfig } from './config/runtime.ts';
 import { describeOpenError } from './database-errors.ts';
 import type { ActivationDeps } from './deps.ts';
 import { systemClock } from './deps.ts';
-import type { RuntimeConfig } from './runtime-config.ts';
 import { loadOrCreateKeyFile } from './secret-key.ts';
 
 /** An open database with its migrations applied, and the deps use cases take. */

@@ -1,6 +1,6 @@
 import type { Database } from '@sipops/db/client';
+import { readRuntimeConfig } from '@sipops/shared/config/runtime';
 import { openRuntime } from '@sipops/shared/runtime';
-import { readRuntimeConfig } from '@sipops/shared/runtime-config';
 
 /** Opens an embedded data folder the way a terminal command does (under its lock), then closes it. */
 export async function withEmbeddedRuntime<T>(

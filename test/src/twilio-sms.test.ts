@@ -11,10 +11,10 @@ import {
   activationTestDeps,
   LINK_TTL_MS,
   lastSmsOutbox,
-} from '@sipops/shared/use-cases/activation-fixture';
+} from '@sipops/shared/testing/activation-fixture';
+import { ACTOR, mobileNumber, outboxRows, seedGroups } from '@sipops/shared/testing/test-fixture';
 import { createWizardAccount } from '@sipops/shared/use-cases/create-wizard-account';
 import { sendActivationSms } from '@sipops/shared/use-cases/send-activation-sms';
-import { ACTOR, mobileNumber, outboxRows, seedGroups } from '@sipops/shared/use-cases/test-fixture';
 import { parseInput } from '@sipops/shared/validation';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';

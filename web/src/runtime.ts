@@ -1,6 +1,6 @@
+import { ConfigError } from '@sipops/shared/config/read';
 import { describeDatabaseError } from '@sipops/shared/database-errors';
 import { getProcessRuntime, openRuntime, type Runtime } from '@sipops/shared/runtime';
-import { ConfigError } from '@sipops/shared/runtime-config';
 
 /**
  * The runtime `npm start` opened before starting Next, or, when Next runs on its own

@@ -1,5 +1,7 @@
+import type { RegistrarConfig } from '@sipops/shared/config/registrar';
+import type { BotConfig } from '@sipops/shared/config/slack';
+import type { SmsConfig } from '@sipops/shared/config/sms';
 import type { Runtime } from '@sipops/shared/runtime';
-import type { BotConfig, RegistrarConfig, SmsConfig } from './env.ts';
 import { startDigestLoop } from './notifications/start-digest-loop.ts';
 import {
   createNotifyClient,

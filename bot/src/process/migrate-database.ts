@@ -1,13 +1,13 @@
 import { DataDirLockedError } from '@sipops/db/data-dir-lock';
 import { readMigrationState } from '@sipops/db/migrate';
+import { ConfigError } from '@sipops/shared/config/read';
 import { openRuntime } from '@sipops/shared/runtime';
-import { ConfigError } from '@sipops/shared/runtime-config';
-import { readTerminalConfig } from './env.ts';
+import { readMigrateEnv } from './env.ts';
 
 /** `npm run db:migrate`: applies the committed migrations to the configured database. */
 async function main(): Promise<number> {
   try {
-    const runtime = await openRuntime(readTerminalConfig(), { role: 'terminal', pid: process.pid });
+    const runtime = await openRuntime(readMigrateEnv(), { role: 'terminal', pid: process.pid });
     try {
       const state = await readMigrationState(runtime.deps.db);
       console.log(

@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
+import { ConfigError } from '@sipops/shared/config/read';
 import { openRuntime, type Runtime } from '@sipops/shared/runtime';
-import { ConfigError } from '@sipops/shared/runtime-config';
 import { startBackgroundWorkers, type WorkerTuning } from './background-workers.ts';
-import { readBotConfig, readRegistrarConfig, readSmsConfig, readTerminalConfig } from './env.ts';
+import { readWorkersEnv } from './env.ts';
 
 const USAGE = `usage: npm run workers -- [--lease-ms N] [--max-retry-ms N] [--provider-timeout-ms N] [--poll-ms N] [--progress-ms N]
 
@@ -51,12 +51,7 @@ async function main(): Promise<void> {
     console.error(`sipops workers: ${(error as Error).message}\n${USAGE}`);
     process.exit(2);
   }
-  const config = readTerminalConfig();
-  if (!config.databaseUrl)
-    throw new ConfigError([
-      'DATABASE_URL: must be set: the workers run apart only on Postgres (PGlite allows one process)',
-    ]);
-  const configs = { bot: readBotConfig(), sms: readSmsConfig(), registrar: readRegistrarConfig() };
+  const { runtime: config, ...configs } = readWorkersEnv();
   const runtime: Runtime = await openRuntime(config, { role: 'server', pid: process.pid });
   const workers = startBackgroundWorkers(runtime, configs, tuning);
   console.log(['sipops workers are running', ...workers.lines].join('\n'));

@@ -1,29 +1,24 @@
 import { createServer, type Server } from 'node:http';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { findRepoRoot } from '@sipops/db/repo-root';
 import { CLIENT_ADDRESS_HEADER, resolveClientAddress } from '@sipops/shared/client-address';
+import { type ServerConfig, terminalSettingsOf } from '@sipops/shared/config/processes';
+import { ConfigError } from '@sipops/shared/config/read';
+import type { BotConfig } from '@sipops/shared/config/slack';
 import type { Runtime } from '@sipops/shared/runtime';
 import { openRuntime, setProcessRuntime } from '@sipops/shared/runtime';
-import { ConfigError } from '@sipops/shared/runtime-config';
 import { reportPart } from '@sipops/shared/service-parts';
 import next from 'next';
 import { createSlackApp, SLACK_EVENTS_PATH, type SlackBot } from '../slack/app.ts';
 import { createForwardHandler } from '../terminal/forward.ts';
 import { startBackgroundWorkers } from './background-workers.ts';
-import {
-  type BotConfig,
-  readBotConfig,
-  readRegistrarConfig,
-  readServerConfig,
-  readSmsConfig,
-  type ServerConfig,
-} from './env.ts';
+import { readStartEnv } from './env.ts';
 import { limitHeapGrowth } from './heap-growth.ts';
 import { guardWebResponse } from './web-response-guard.ts';
 
-const WEB_DIR = join(findRepoRoot(dirname(fileURLToPath(import.meta.url))), 'web');
+// The web app is a dependency of this package (bot/package.json): its folder is where npm put it.
+const WEB_DIR = dirname(createRequire(import.meta.url).resolve('@sipops/web/package.json'));
 
 const USAGE = `usage: npm start [-- --parts web,bot,workers]
 
@@ -59,17 +54,16 @@ function readPartsFlag(argv: string[]): string | undefined {
 async function start(): Promise<void> {
   // Slack imports run here too.
   limitHeapGrowth();
-  const config = readServerConfig(readPartsFlag(process.argv.slice(2)));
-  const botConfig = readBotConfig();
-  const smsConfig = readSmsConfig();
-  const registrarConfig = readRegistrarConfig();
+  const {
+    server: config,
+    bot: botConfig,
+    sms: smsConfig,
+    registrar: registrarConfig,
+  } = readStartEnv(readPartsFlag(process.argv.slice(2)));
   const { parts } = config;
-  if (config.arePartsChosen && parts.has('bot') && botConfig.mode === 'off')
-    throw new ConfigError([
-      `${config.partsSource}: runs the bot, which needs Slack: ${botConfig.missing}`,
-    ]);
   let runtime: Runtime | undefined;
-  const forward = createForwardHandler(async () => {
+  // Forwarded commands get the settings read here at start, never the variables at call time.
+  const forward = createForwardHandler(terminalSettingsOf(botConfig, smsConfig), async () => {
     if (!runtime) throw new Error('the server is still starting');
     return runtime.deps;
   });

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
+import { ConfigError } from '@sipops/shared/config/read';
+import type { BotConfig } from '@sipops/shared/config/slack';
 import type { ActivationDeps } from '@sipops/shared/deps';
-import { ConfigError } from '@sipops/shared/runtime-config';
 import {
   App,
   HTTPReceiver,
@@ -11,7 +12,6 @@ import {
 } from '@slack/bolt';
 import { ConsoleLogger } from '@slack/logger';
 import type { WebClientOptions } from '@slack/web-api';
-import type { BotConfig } from '../process/env.ts';
 import { type BotContext, createBotContext } from './bot-context.ts';
 import { registerListeners } from './listeners/index.ts';
 import { slackApiError } from './slack-errors.ts';

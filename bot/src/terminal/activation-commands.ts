@@ -6,19 +6,9 @@ import {
 } from '@sipops/shared/use-cases/list-sms';
 import { sendActivationSms } from '@sipops/shared/use-cases/send-activation-sms';
 import { parseInput } from '@sipops/shared/validation';
-import { readSmsConfig } from '../process/env.ts';
 import type { CommandSpec } from './commands.ts';
 import { formatAccount, toAccountJson } from './format.ts';
 import { UsageError } from './io.ts';
-
-/** Whether this process's settings send SMS to the local outbox (the server's, when forwarded). */
-function isLocalOutbox(): boolean {
-  try {
-    return readSmsConfig().mode === 'local';
-  } catch {
-    return false;
-  }
-}
 
 /** The `show` line of the last SMS, aligned with the card's rows; nothing when none was sent. */
 export function formatLastSms(last: LastSms | null): string {
@@ -56,9 +46,11 @@ export const ACTIVATION_COMMANDS: CommandSpec[] = [
         kind: values.reminder === true ? 'activation' : 'installation',
       });
       const { account } = result;
-      const where = isLocalOutbox()
-        ? `it goes to the local outbox: npm run sip -- sms list --account ${account.username}`
-        : 'the server sends it through Twilio';
+      // The caller's settings: the server's own start-up ones when the command was forwarded.
+      const where =
+        context.settings.smsMode === 'local'
+          ? `it goes to the local outbox: npm run sip -- sms list --account ${account.username}`
+          : 'the server sends it through Twilio';
       if (isJson) {
         context.io.out(
           `${JSON.stringify({ account: toAccountJson(account), expiresAt: result.expiresAt }, null, 2)}\n`,

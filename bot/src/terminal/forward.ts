@@ -3,6 +3,7 @@ import { type FileHandle, mkdtemp, open, rm } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import type { TerminalSettings } from '@sipops/shared/config/processes';
 import type { ActivationDeps } from '@sipops/shared/deps';
 import type { CallerFile } from './caller-files.ts';
 import { MAX_IMPORT_FILE_BYTES } from './commands.ts';
@@ -142,8 +143,14 @@ async function receiveCall(req: IncomingMessage): Promise<ReceivedCall> {
   }
 }
 
-/** The server's side: runs forwarded commands on its own database, streaming what they write. */
-export function createForwardHandler(getDeps: () => Promise<ActivationDeps>) {
+/**
+ * The server's side: runs forwarded commands on its own database, streaming what they write, with
+ * the settings the server read at start (`settings`), never the variables at call time.
+ */
+export function createForwardHandler(
+  settings: TerminalSettings,
+  getDeps: () => Promise<ActivationDeps>,
+) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     if (req.method !== 'POST' || req.url !== '/terminal') {
       res.writeHead(404).end();
@@ -172,6 +179,7 @@ export function createForwardHandler(getDeps: () => Promise<ActivationDeps>) {
             // Only the files sent: a path in the command line is never opened here.
             cwd: '/',
             files,
+            settings,
             deps: getDeps,
           });
           res.end(`${JSON.stringify({ code } satisfies ForwardedLine)}\n`);

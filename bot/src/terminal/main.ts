@@ -2,8 +2,9 @@ import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline/promises';
 import { askHolder, commandAddress, lockAddress } from '@sipops/db/data-dir-lock';
-import { ConfigError } from '@sipops/shared/runtime-config';
-import { readCallerCwd, readTerminalConfig } from '../process/env.ts';
+import type { TerminalConfig } from '@sipops/shared/config/processes';
+import { ConfigError } from '@sipops/shared/config/read';
+import { callerCwdOf, readTerminalEnv } from '../process/env.ts';
 import { limitHeapGrowth } from '../process/heap-growth.ts';
 import type { CallerFile } from './caller-files.ts';
 import { forwardCommand } from './forward-client.ts';
@@ -37,14 +38,16 @@ const io: TerminalIo = {
 };
 
 async function main(argv: string[]): Promise<number> {
-  let config: ReturnType<typeof readTerminalConfig>;
+  // The variables are read once, here; the commands are given what they need.
+  let terminal: TerminalConfig;
   try {
-    config = readTerminalConfig();
+    terminal = readTerminalEnv();
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     io.err(`sip: ${error.message}\n`);
     return EXIT_USAGE;
   }
+  const config = terminal.runtime;
   const actor = `terminal:${userInfo().username}`;
 
   if (!config.databaseUrl) {
@@ -65,7 +68,7 @@ async function main(argv: string[]): Promise<number> {
           forwarded = [...argv, '--yes'];
         }
         // Files are read here, as the person who typed the command, and sent: the server opens none.
-        const local = { cwd: readCallerCwd() };
+        const local = { cwd: callerCwdOf(terminal) };
         try {
           for (const { name, kind } of callerFilesOf(forwarded))
             files.push({
@@ -104,7 +107,8 @@ async function main(argv: string[]): Promise<number> {
     return await runCli(argv, {
       io,
       actor,
-      cwd: readCallerCwd(),
+      cwd: callerCwdOf(terminal),
+      settings: terminal.settings,
       deps: async () => {
         runtime ??= await openRuntime(config, { role: 'terminal', pid: process.pid });
         return runtime.deps;

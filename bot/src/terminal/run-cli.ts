@@ -1,4 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import type { TerminalSettings } from '@sipops/shared/config/processes';
 import type { ActivationDeps, Actor } from '@sipops/shared/deps';
 import { isAppError } from '@sipops/shared/errors';
 import type { CallerFileSource } from './caller-files.ts';
@@ -20,6 +21,8 @@ export type CliContext = {
   cwd: string;
   /** A forwarded command's files, sent by the caller: then no file is opened by its name. */
   files?: CallerFileSource['files'];
+  /** The settings commands need (admins, where SMS go), from the caller: none is read here. */
+  settings: TerminalSettings;
   /** Opened on first use, so that `help` and usage errors never touch the database. */
   deps: () => Promise<ActivationDeps>;
 };

@@ -9,7 +9,6 @@ import {
   showHistorySchema,
 } from '@sipops/shared/use-cases/show-history';
 import { parseInput } from '@sipops/shared/validation';
-import { readBotConfig } from '../process/env.ts';
 import type { CommandSpec } from './commands.ts';
 import { UsageError } from './io.ts';
 
@@ -47,15 +46,6 @@ export function formatHistory(history: History): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Admins named in SIPOPS_ADMINS, as the server reads them (they cannot be changed here). */
-function configuredAdmins(): string[] {
-  try {
-    return readBotConfig().admins;
-  } catch {
-    return [];
-  }
-}
-
 /** History, roles and group settings: what support staff and managers need besides accounts. */
 export const STAFF_COMMANDS: CommandSpec[] = [
   {
@@ -86,7 +76,7 @@ export const STAFF_COMMANDS: CommandSpec[] = [
     async run({ context, values, positionals, isJson }) {
       const [userId, role = '', groupList] = positionals;
       const target = { teamId: values.team, userId };
-      const deps = { ...(await context.deps()), configuredAdmins: configuredAdmins() };
+      const deps = { ...(await context.deps()), configuredAdmins: context.settings.admins };
       const isNone = role.toLowerCase() === 'none';
       if (isNone && groupList !== undefined)
         throw new UsageError('none takes away the whole role: name no groups');

@@ -7,8 +7,6 @@ import { plainAccountSchema, wizardAccountSchema } from '../account-schemas.ts';
 import { hashLinkToken } from '../activation/activation-link.ts';
 import { LOOKUP_WINDOW_MS, MAX_LOOKUP_FAILURES } from '../activation/lookup-limit.ts';
 import { prepareSmsDelivery, recordSmsHandedOver } from '../activation/sms-delivery.ts';
-import { parseInput } from '../validation.ts';
-import { activateAccount } from './activate-account.ts';
 import {
   type ActivationTestDeps,
   activationTestDeps,
@@ -16,7 +14,20 @@ import {
   lastSmsOutbox,
   linksOf,
   PUBLIC_BASE_URL,
-} from './activation-fixture.ts';
+} from '../testing/activation-fixture.ts';
+import {
+  ACTOR,
+  accountRow,
+  countRows,
+  e164,
+  extension,
+  mobileNumber,
+  outboxRows,
+  refusal,
+  seedGroups,
+} from '../testing/test-fixture.ts';
+import { parseInput } from '../validation.ts';
+import { activateAccount } from './activate-account.ts';
 import { createPlainAccount } from './create-plain-account.ts';
 import { createWizardAccount } from './create-wizard-account.ts';
 import { deleteAccount } from './delete-account.ts';
@@ -28,17 +39,6 @@ import { resolveActivationLink } from './resolve-activation-link.ts';
 import { revokeKeys } from './revoke-keys.ts';
 import { sendActivationSms } from './send-activation-sms.ts';
 import { disableAccount, enableAccount } from './set-account-enabled.ts';
-import {
-  ACTOR,
-  accountRow,
-  countRows,
-  e164,
-  extension,
-  mobileNumber,
-  outboxRows,
-  refusal,
-  seedGroups,
-} from './test-fixture.ts';
 
 const HOUR = 3_600_000;
 const PHONE = '203.0.113.7';

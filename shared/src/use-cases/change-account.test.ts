@@ -9,14 +9,6 @@ import {
   wizardAccountSchema,
 } from '../account-schemas.ts';
 import { decryptSecret } from '../credentials.ts';
-import { parseInput } from '../validation.ts';
-import { createPlainAccount } from './create-plain-account.ts';
-import { createWizardAccount } from './create-wizard-account.ts';
-import { deleteAccount } from './delete-account.ts';
-import { editAccount } from './edit-account.ts';
-import { revokeKeys } from './revoke-keys.ts';
-import { disableAccount, enableAccount } from './set-account-enabled.ts';
-import { showAccount } from './show-account.ts';
 import {
   ACTOR,
   accountRow,
@@ -30,7 +22,15 @@ import {
   seedGroups,
   type TestDeps,
   testDeps,
-} from './test-fixture.ts';
+} from '../testing/test-fixture.ts';
+import { parseInput } from '../validation.ts';
+import { createPlainAccount } from './create-plain-account.ts';
+import { createWizardAccount } from './create-wizard-account.ts';
+import { deleteAccount } from './delete-account.ts';
+import { editAccount } from './edit-account.ts';
+import { revokeKeys } from './revoke-keys.ts';
+import { disableAccount, enableAccount } from './set-account-enabled.ts';
+import { showAccount } from './show-account.ts';
 
 const PASSWORD = 'secret-123';
 const HOUR = 3_600_000;

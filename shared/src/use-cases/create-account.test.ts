@@ -6,9 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { plainAccountSchema, wizardAccountSchema } from '../account-schemas.ts';
 import { decryptSecret } from '../credentials.ts';
 import { AppError } from '../errors.ts';
-import { parseInput } from '../validation.ts';
-import { createPlainAccount } from './create-plain-account.ts';
-import { createWizardAccount } from './create-wizard-account.ts';
 import {
   ACTOR,
   accountRow,
@@ -22,7 +19,10 @@ import {
   seedGroups,
   type TestDeps,
   testDeps,
-} from './test-fixture.ts';
+} from '../testing/test-fixture.ts';
+import { parseInput } from '../validation.ts';
+import { createPlainAccount } from './create-plain-account.ts';
+import { createWizardAccount } from './create-wizard-account.ts';
 
 const PASSWORD = 'secret-123';
 const md5 = (text: string) => createHash('md5').update(text).digest('hex');

@@ -4,6 +4,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { plainAccountSchema, wizardAccountSchema } from '../account-schemas.ts';
 import type { AccountView } from '../account-view.ts';
+import { ACTOR, refusal, seedGroups, type TestDeps, testDeps } from '../testing/test-fixture.ts';
 import { parseInput } from '../validation.ts';
 import { checkAccountAddress } from './check-address.ts';
 import { createPlainAccount } from './create-plain-account.ts';
@@ -11,7 +12,6 @@ import { createWizardAccount } from './create-wizard-account.ts';
 import { listAccounts, listAccountsSchema } from './list-accounts.ts';
 import { disableAccount } from './set-account-enabled.ts';
 import { showAccount } from './show-account.ts';
-import { ACTOR, refusal, seedGroups, type TestDeps, testDeps } from './test-fixture.ts';
 
 const PASSWORD = 'secret-123';
 

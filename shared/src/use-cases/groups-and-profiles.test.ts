@@ -2,6 +2,7 @@ import { auditLog, groups, provisioningProfiles } from '@sipops/db/schema';
 import { createTestDatabase, type TestDatabase, testDatabaseKinds } from '@sipops/db/testing';
 import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ACTOR, refusal, type TestDeps, testDeps } from '../testing/test-fixture.ts';
 import { parseInput } from '../validation.ts';
 import { createGroup, createGroupSchema } from './create-group.ts';
 import { createProfile } from './create-profile.ts';
@@ -9,7 +10,6 @@ import { editProfile } from './edit-profile.ts';
 import { listGroups } from './list-groups.ts';
 import { listProfiles } from './list-profiles.ts';
 import { createProfileSchema, editProfileSchema } from './profile-schemas.ts';
-import { ACTOR, refusal, type TestDeps, testDeps } from './test-fixture.ts';
 
 const HOUR = 3_600_000;
 

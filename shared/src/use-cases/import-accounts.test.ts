@@ -8,11 +8,6 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type BatchProgress, type BatchSummary, checkBatch } from '../batch/check-batch.ts';
 import { formatCsvLine } from '../batch/csv-format.ts';
 import { decryptSecret } from '../credentials.ts';
-import { parseInput } from '../validation.ts';
-import { createProfile } from './create-profile.ts';
-import { exportAccounts } from './export-accounts.ts';
-import { type ImportAccountsResult, importAccounts } from './import-accounts.ts';
-import { createProfileSchema } from './profile-schemas.ts';
 import {
   ACTOR,
   countRows,
@@ -23,7 +18,12 @@ import {
   seedGroups,
   type TestDeps,
   testDeps,
-} from './test-fixture.ts';
+} from '../testing/test-fixture.ts';
+import { parseInput } from '../validation.ts';
+import { createProfile } from './create-profile.ts';
+import { exportAccounts } from './export-accounts.ts';
+import { type ImportAccountsResult, importAccounts } from './import-accounts.ts';
+import { createProfileSchema } from './profile-schemas.ts';
 
 /** Usernames the next draws give, in order, before random ones again. */
 const nextDrawnUsernames = vi.hoisted(() => [] as string[]);

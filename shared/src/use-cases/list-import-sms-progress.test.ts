@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareSmsDelivery, recordSmsHandedOver } from '../activation/sms-delivery.ts';
 import { formatCsvLine } from '../batch/csv-format.ts';
 import { deliverDueMessages, type OutboxHandler } from '../outbox/outbox-worker.ts';
-import { type ActivationTestDeps, activationTestDeps } from './activation-fixture.ts';
+import { type ActivationTestDeps, activationTestDeps } from '../testing/activation-fixture.ts';
+import { ACTOR, e164, mobileNumber, seedGroups } from '../testing/test-fixture.ts';
 import { importAccounts } from './import-accounts.ts';
 import {
   finishImportSms,
@@ -11,7 +12,6 @@ import {
   recordImportSmsMessage,
 } from './list-import-sms-progress.ts';
 import { createActivationSmsQueue, sendActivationSms } from './send-activation-sms.ts';
-import { ACTOR, e164, mobileNumber, seedGroups } from './test-fixture.ts';
 
 const wizardFile = (numbers: string[]) =>
   formatCsvLine(['way', 'group', 'number']) +

@@ -3,6 +3,7 @@ import { createTestDatabase, type TestDatabase, testDatabaseKinds } from '@sipop
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { measureProfileSms } from '../branding/profile-sms.ts';
+import { ACTOR, refusal, type TestDeps, testDeps } from '../testing/test-fixture.ts';
 import { parseInput } from '../validation.ts';
 import { createProfile } from './create-profile.ts';
 import { editProfile } from './edit-profile.ts';
@@ -10,7 +11,6 @@ import { findLogo } from './find-logo.ts';
 import { findPageBranding } from './find-page-branding.ts';
 import { createProfileSchema, editProfileSchema } from './profile-schemas.ts';
 import type { ProfileView } from './profile-view.ts';
-import { ACTOR, refusal, type TestDeps, testDeps } from './test-fixture.ts';
 
 const BASE_URL = 'https://activate.example.com';
 const PNG = Buffer.concat([

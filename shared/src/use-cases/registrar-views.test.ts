@@ -5,6 +5,7 @@ import { createTestDatabase, type TestDatabase, testDatabaseKinds } from '@sipop
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountChangesSchema, plainAccountSchema } from '../account-schemas.ts';
+import { ACTOR, refusal, type TestDeps, testDeps } from '../testing/test-fixture.ts';
 import { parseInput } from '../validation.ts';
 import { createGroup, createGroupSchema } from './create-group.ts';
 import { createPlainAccount } from './create-plain-account.ts';
@@ -14,7 +15,6 @@ import { editAccount } from './edit-account.ts';
 import { editProfile } from './edit-profile.ts';
 import { createProfileSchema, editProfileSchema } from './profile-schemas.ts';
 import { disableAccount, enableAccount } from './set-account-enabled.ts';
-import { ACTOR, refusal, type TestDeps, testDeps } from './test-fixture.ts';
 
 const md5 = (text: string) => createHash('md5').update(text).digest('hex');
 const PASSWORD = 'Registrar-pass-1';

@@ -4,11 +4,11 @@ import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ACTION_ROLES, type Action, authorize, findRole, isAllowed } from '../authorize.ts';
 import { grantRoleSchema } from '../role-schemas.ts';
+import { refusal, seedGroups, type TestDeps, testDeps } from '../testing/test-fixture.ts';
 import { parseInput } from '../validation.ts';
 import { grantRole } from './grant-role.ts';
 import { listRoles } from './list-roles.ts';
 import { revokeRole } from './revoke-role.ts';
-import { refusal, seedGroups, type TestDeps, testDeps } from './test-fixture.ts';
 
 const TEAM = 'T0TEAM001';
 const OTHER_TEAM = 'T0TEAM002';

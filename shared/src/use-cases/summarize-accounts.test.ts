@@ -4,11 +4,6 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountStatus } from '../account-lifecycle.ts';
 import { plainAccountSchema, wizardAccountSchema } from '../account-schemas.ts';
-import { parseInput } from '../validation.ts';
-import { createPlainAccount } from './create-plain-account.ts';
-import { createWizardAccount } from './create-wizard-account.ts';
-import { disableAccount } from './set-account-enabled.ts';
-import { summarizeAccounts } from './summarize-accounts.ts';
 import {
   ACTOR,
   extension,
@@ -16,7 +11,12 @@ import {
   seedGroups,
   type TestDeps,
   testDeps,
-} from './test-fixture.ts';
+} from '../testing/test-fixture.ts';
+import { parseInput } from '../validation.ts';
+import { createPlainAccount } from './create-plain-account.ts';
+import { createWizardAccount } from './create-wizard-account.ts';
+import { disableAccount } from './set-account-enabled.ts';
+import { summarizeAccounts } from './summarize-accounts.ts';
 
 const HOUR = 3_600_000;
 

@@ -198,6 +198,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         io,
         actor: `terminal:chaos-${n}`,
         cwd: tmp,
+        settings: { admins: [], smsMode: 'local' },
         deps: async () => deps,
       }).catch((error: unknown) => {
         io.err(`runCli threw: ${(error as Error).stack}`);

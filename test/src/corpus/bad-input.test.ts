@@ -5,7 +5,7 @@ import { runCli } from '@sipops/bot/terminal/run-cli';
 import { createTestDatabase, type TestDatabase, testDatabaseKinds } from '@sipops/db/testing';
 import type { ActivationDeps } from '@sipops/shared/deps';
 import { systemClock } from '@sipops/shared/deps';
-import { seedGroups } from '@sipops/shared/use-cases/test-fixture';
+import { seedGroups } from '@sipops/shared/testing/test-fixture';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ActivationServer, startActivationServer } from '../activation/activation-server.ts';
 import { bufferedIo } from '../buffered-io.ts';
@@ -76,6 +76,7 @@ describe('terminal', () => {
           io,
           actor: 'terminal:corpus',
           cwd: '/tmp',
+          settings: { admins: [], smsMode: 'local' },
           deps: async () => deps,
         });
         const after = await snapshotDatabase(deps.db);
@@ -149,6 +150,7 @@ describe('CSV import files', () => {
           io,
           actor: 'terminal:corpus',
           cwd: folder,
+          settings: { admins: [], smsMode: 'local' },
           deps: async () => deps,
         });
         const after = await snapshotDatabase(deps.db);

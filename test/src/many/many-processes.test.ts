@@ -131,6 +131,7 @@ describe('many processes on one Postgres', { timeout: 300_000 }, () => {
         io,
         actor: 'terminal:many',
         cwd: tmp,
+        settings: { admins: [], smsMode: 'local' },
         deps: async () => deps,
       });
       return { code, output: `${io.stdout}${io.stderr}` };

@@ -2,7 +2,7 @@ import { startRegistrarWorker } from '@sipops/bot/process/registrar/start-regist
 import { executeRows } from '@sipops/db/execute';
 import { createTestDatabase, type TestDatabase } from '@sipops/db/testing';
 import type { OutboxWorker } from '@sipops/shared/outbox/outbox-worker';
-import { mobileNumber } from '@sipops/shared/use-cases/test-fixture';
+import { mobileNumber } from '@sipops/shared/testing/test-fixture';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSip } from '../sip.ts';

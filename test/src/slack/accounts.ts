@@ -2,9 +2,9 @@ import { slackRoles } from '@sipops/db/schema';
 import { plainAccountSchema, wizardAccountSchema } from '@sipops/shared/account-schemas';
 import type { AccountView } from '@sipops/shared/account-view';
 import type { ActivationDeps } from '@sipops/shared/deps';
+import { countRows, extension, mobileNumber } from '@sipops/shared/testing/test-fixture';
 import { createPlainAccount } from '@sipops/shared/use-cases/create-plain-account';
 import { createWizardAccount } from '@sipops/shared/use-cases/create-wizard-account';
-import { countRows, extension, mobileNumber } from '@sipops/shared/use-cases/test-fixture';
 import { parseInput } from '@sipops/shared/validation';
 
 export const PASSWORD = 'secret-123';

@@ -3,16 +3,16 @@ import { buildAppHome } from '@sipops/bot/slack/views/app-home';
 import { accounts, groups } from '@sipops/db/schema';
 import { createTestDatabase, type TestDatabase, testDatabaseKinds } from '@sipops/db/testing';
 import { plainAccountSchema, wizardAccountSchema } from '@sipops/shared/account-schemas';
-import { createPlainAccount } from '@sipops/shared/use-cases/create-plain-account';
-import { createWizardAccount } from '@sipops/shared/use-cases/create-wizard-account';
-import type { AccountsSummary } from '@sipops/shared/use-cases/summarize-accounts';
 import {
   ACTOR,
   mobileNumber,
   seedGroups,
   type TestDeps,
   testDeps,
-} from '@sipops/shared/use-cases/test-fixture';
+} from '@sipops/shared/testing/test-fixture';
+import { createPlainAccount } from '@sipops/shared/use-cases/create-plain-account';
+import { createWizardAccount } from '@sipops/shared/use-cases/create-wizard-account';
+import type { AccountsSummary } from '@sipops/shared/use-cases/summarize-accounts';
 import { parseInput } from '@sipops/shared/validation';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';

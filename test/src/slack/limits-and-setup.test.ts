@@ -20,8 +20,8 @@ import { buildGroupModal, buildProfileModal } from '@sipops/bot/slack/views/setu
 import { buildGroupList, buildProfileList } from '@sipops/bot/slack/views/setup-lists';
 import type { AccountView } from '@sipops/shared/account-view';
 import type { BatchSummary } from '@sipops/shared/batch/check-batch';
+import { ConfigError } from '@sipops/shared/config/read';
 import type { ActivationDeps } from '@sipops/shared/deps';
-import { ConfigError } from '@sipops/shared/runtime-config';
 import type { ProfileView } from '@sipops/shared/use-cases/profile-view';
 import { describe, expect, it } from 'vitest';
 import { checkBlocks, checkView, SILENT_SLACK_LOGGER, startFakeSlack } from '../fake-slack.ts';

@@ -12,11 +12,6 @@ import {
   listFailedMessages,
   type OutboxWorkerOptions,
 } from '@sipops/shared/outbox/outbox-worker';
-import { createPlainAccount } from '@sipops/shared/use-cases/create-plain-account';
-import { deleteAccount } from '@sipops/shared/use-cases/delete-account';
-import { editAccount } from '@sipops/shared/use-cases/edit-account';
-import { revokeKeys } from '@sipops/shared/use-cases/revoke-keys';
-import { disableAccount, enableAccount } from '@sipops/shared/use-cases/set-account-enabled';
 import {
   ACTOR,
   extension,
@@ -24,7 +19,12 @@ import {
   seedGroups,
   type TestDeps,
   testDeps,
-} from '@sipops/shared/use-cases/test-fixture';
+} from '@sipops/shared/testing/test-fixture';
+import { createPlainAccount } from '@sipops/shared/use-cases/create-plain-account';
+import { deleteAccount } from '@sipops/shared/use-cases/delete-account';
+import { editAccount } from '@sipops/shared/use-cases/edit-account';
+import { revokeKeys } from '@sipops/shared/use-cases/revoke-keys';
+import { disableAccount, enableAccount } from '@sipops/shared/use-cases/set-account-enabled';
 import { parseInput } from '@sipops/shared/validation';
 import type { WebClient } from '@slack/web-api';
 import { asc, eq } from 'drizzle-orm';

@@ -2,8 +2,8 @@ import { createSlackApp, SLACK_EVENTS_PATH, type SlackBot } from '@sipops/bot/sl
 import { createTestDatabase, type TestDatabase, type TestDatabaseKind } from '@sipops/db/testing';
 import { type ActivationDeps, systemClock } from '@sipops/shared/deps';
 import type { Role } from '@sipops/shared/role-schemas';
+import { seedGroups } from '@sipops/shared/testing/test-fixture';
 import { grantRole } from '@sipops/shared/use-cases/grant-role';
-import { seedGroups } from '@sipops/shared/use-cases/test-fixture';
 import {
   type FakeSlack,
   type FakeSlackCall,

@@ -1,3 +1,4 @@
+import { SMS_SETUP_HINT, type SmsConfig } from '@sipops/shared/config/sms';
 import type { Deps } from '@sipops/shared/deps';
 import {
   DEFAULT_MAX_ATTEMPTS,
@@ -7,7 +8,6 @@ import {
   RetryableError,
   startOutboxWorker,
 } from '@sipops/shared/outbox/outbox-worker';
-import { SMS_SETUP_HINT, type SmsConfig } from '../env.ts';
 import { createLocalOutboxSmsHandler } from './local-outbox-sms.ts';
 import { TwilioApiUrlClient } from './twilio-api-url.ts';
 import { createTwilioSmsHandler, type TwilioSmsOptions } from './twilio-sms.ts';

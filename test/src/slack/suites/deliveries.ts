@@ -1,6 +1,6 @@
 import { auditLog } from '@sipops/db/schema';
+import { mobileNumber } from '@sipops/shared/testing/test-fixture';
 import { showAccount } from '@sipops/shared/use-cases/show-account';
-import { mobileNumber } from '@sipops/shared/use-cases/test-fixture';
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { signSlackRequest } from '../../fake-slack.ts';

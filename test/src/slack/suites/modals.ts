@@ -1,9 +1,9 @@
 import type { AccountView } from '@sipops/shared/account-view';
+import { mobileNumber } from '@sipops/shared/testing/test-fixture';
 import { deleteAccount } from '@sipops/shared/use-cases/delete-account';
 import { listGroups } from '@sipops/shared/use-cases/list-groups';
 import { listProfiles } from '@sipops/shared/use-cases/list-profiles';
 import { showAccount } from '@sipops/shared/use-cases/show-account';
-import { mobileNumber } from '@sipops/shared/use-cases/test-fixture';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { plainPgsm, plainSnom, snapshot, wizard } from '../accounts.ts';
 import type { SentView } from '../payloads.ts';

@@ -16,9 +16,9 @@ export const runtime = 'nodejs';
  * (PUBLIC_BASE_URL + path + query), not the one this process sees behind a proxy.
  */
 export async function POST(request: Request): Promise<Response> {
-  const authToken = readTwilioAuthToken();
   const signature = request.headers.get('x-twilio-signature');
   try {
+    const authToken = readTwilioAuthToken();
     const { deps, config } = await getWebRuntime();
     const url = new URL(request.url);
     const body = await readSmallBody(request, MAX_REPORT_BYTES);

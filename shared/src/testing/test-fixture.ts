@@ -1,12 +1,14 @@
+// Test fixtures only (the `@sipops/shared/testing/*` entry): production code may not import
+// this folder; biome.json refuses it outside tests.
 import type { Database } from '@sipops/db/client';
 import { accounts, auditLog, outbox, virtualNumbers } from '@sipops/db/schema';
 import { and, asc, eq } from 'drizzle-orm';
 import type { Clock, Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
+import { createGroup, createGroupSchema } from '../use-cases/create-group.ts';
+import { createProfile } from '../use-cases/create-profile.ts';
+import { createProfileSchema } from '../use-cases/profile-schemas.ts';
 import { parseInput } from '../validation.ts';
-import { createGroup, createGroupSchema } from './create-group.ts';
-import { createProfile } from './create-profile.ts';
-import { createProfileSchema } from './profile-schemas.ts';
 
 /** Shared set-up of the use-case integration tests: a clock that moves only when told, a fixed key. */
 

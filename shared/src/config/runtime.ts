@@ -2,7 +2,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findRepoRoot } from '@sipops/db/repo-root';
 import { z } from 'zod';
-import { decodeSecretKey } from './secret-key.ts';
+import { decodeSecretKey } from '../secret-key.ts';
+import { blankAsUnset, httpUrlSchema, postgresUrlSchema } from './fields.ts';
+import { definePart, type Env, readPart } from './read.ts';
 
 const DEFAULT_LINK_TTL_MS = 72 * 3_600_000;
 const DURATION_UNITS_MS: Record<string, number> = {
@@ -21,27 +23,14 @@ export function parseDuration(text: string): number | undefined {
 }
 
 /** The settings every sipops process shares: where the data is and the key of its secrets. */
-export const runtimeConfigSchema = z
+export const runtimeSchema = z
   .object({
-    DATABASE_URL: z
-      .string()
-      .trim()
-      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
-      .optional()
-      .or(z.literal('').transform(() => undefined)),
+    DATABASE_URL: postgresUrlSchema,
     /** Where Kamailio's usrloc keeps its `location` table, when not in DATABASE_URL's database. */
-    SIPOPS_LOCATION_DATABASE_URL: z
-      .string()
-      .trim()
-      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
-      .optional()
-      .or(z.literal('').transform(() => undefined)),
-    SIPOPS_DATA_DIR: z.string().trim().min(1).optional(),
-    SIPOPS_SECRET_KEY: z
-      .string()
-      .optional()
-      .transform((value, ctx) => {
-        if (!value) return undefined;
+    SIPOPS_LOCATION_DATABASE_URL: postgresUrlSchema,
+    SIPOPS_DATA_DIR: blankAsUnset(z.string()),
+    SIPOPS_SECRET_KEY: blankAsUnset(
+      z.string().transform((value, ctx) => {
         const key = decodeSecretKey(value);
         if (!key) {
           ctx.addIssue({
@@ -52,22 +41,13 @@ export const runtimeConfigSchema = z
         }
         return key;
       }),
+    ),
     /** Where phones reach the web app: the SMS links and Twilio's signatures are built on it. */
-    PUBLIC_BASE_URL: z
-      .string()
-      .trim()
-      .regex(
-        /^https?:\/\/[^/?#\s]+(\/[^?#\s]*)?$/,
-        'must be an http(s) URL such as https://sip.example.com',
-      )
-      .transform((url) => url.replace(/\/+$/, ''))
-      .optional()
-      .or(z.literal('').transform(() => undefined)),
-    SIPOPS_LINK_TTL: z
-      .string()
-      .optional()
-      .transform((value, ctx) => {
-        if (!value?.trim()) return DEFAULT_LINK_TTL_MS;
+    PUBLIC_BASE_URL: httpUrlSchema('https://sip.example.com', { bare: true }).transform((url) =>
+      url?.replace(/\/+$/, ''),
+    ),
+    SIPOPS_LINK_TTL: blankAsUnset(
+      z.string().transform((value, ctx) => {
         const ms = parseDuration(value);
         if (ms === undefined) {
           ctx.addIssue({
@@ -78,8 +58,9 @@ export const runtimeConfigSchema = z
         }
         return ms;
       }),
-    // Read here only for the default public URL; the server's env.ts validates it.
-    PORT: z.string().optional(),
+    ),
+    // Read here only for the default public URL; the server part checks it.
+    PORT: blankAsUnset(z.string()),
   })
   .superRefine((env, ctx) => {
     if (env.DATABASE_URL && !env.SIPOPS_SECRET_KEY) {
@@ -111,27 +92,22 @@ export const DEFAULT_DATA_DIR = join(
   '.data',
 );
 
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`configuration is not valid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'ConfigError';
-  }
-}
+/** The database, the data folder, the secrets' key, the public URL and the links' lifetime. */
+export const runtimePart = definePart(
+  runtimeSchema,
+  (values): RuntimeConfig => ({
+    databaseUrl: values.DATABASE_URL,
+    locationDatabaseUrl: values.SIPOPS_LOCATION_DATABASE_URL,
+    dataDir: resolve(values.SIPOPS_DATA_DIR ?? DEFAULT_DATA_DIR),
+    secretKey: values.SIPOPS_SECRET_KEY,
+    publicBaseUrl:
+      values.PUBLIC_BASE_URL ??
+      `http://localhost:${/^\d+$/.test(values.PORT ?? '') ? values.PORT : '3000'}`,
+    linkTtlMs: values.SIPOPS_LINK_TTL ?? DEFAULT_LINK_TTL_MS,
+  }),
+);
 
 /** Reads the shared settings from an environment; a wrong value names its variable. */
-export function readRuntimeConfig(env: Record<string, string | undefined>): RuntimeConfig {
-  const parsed = runtimeConfigSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
-  }
-  return {
-    databaseUrl: parsed.data.DATABASE_URL,
-    locationDatabaseUrl: parsed.data.SIPOPS_LOCATION_DATABASE_URL,
-    dataDir: resolve(parsed.data.SIPOPS_DATA_DIR ?? DEFAULT_DATA_DIR),
-    secretKey: parsed.data.SIPOPS_SECRET_KEY,
-    publicBaseUrl:
-      parsed.data.PUBLIC_BASE_URL ??
-      `http://localhost:${/^\d+$/.test(parsed.data.PORT?.trim() ?? '') ? parsed.data.PORT?.trim() : '3000'}`,
-    linkTtlMs: parsed.data.SIPOPS_LINK_TTL,
-  };
+export function readRuntimeConfig(env: Env): RuntimeConfig {
+  return readPart(env, runtimePart);
 }
