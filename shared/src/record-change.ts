@@ -1,5 +1,5 @@
 import type { Database } from '@sipops/db/client';
-import { auditLog, outbox } from '@sipops/db/schema';
+import { insertAuditRows, insertOutboxRows } from '@sipops/db/queries';
 import type { AccountView } from './account-view.ts';
 import type { Actor } from './deps.ts';
 
@@ -57,7 +57,8 @@ export async function recordAccountChanges(
       if (!subject) throw new Error('an account change needs a before or an after');
       return { change, subject };
     });
-    await tx.insert(auditLog).values(
+    await insertAuditRows(
+      tx,
       some.map(({ change, subject }) => ({
         at: change.at,
         actor: change.actor,
@@ -71,7 +72,8 @@ export async function recordAccountChanges(
     );
     // A batch's SMS notify once per group (recordActivationSmsQueued), not once an account.
     if (options.isNotified === false) continue;
-    await tx.insert(outbox).values(
+    await insertOutboxRows(
+      tx,
       some.map(({ change, subject }) => ({
         kind: 'notify' as const,
         orderKey: `account:${subject.id}`,
@@ -105,5 +107,5 @@ export async function recordAudit(
     after: unknown;
   },
 ): Promise<void> {
-  await tx.insert(auditLog).values(entry);
+  await insertAuditRows(tx, [entry]);
 }

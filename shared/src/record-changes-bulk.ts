@@ -1,13 +1,12 @@
 import type { Database } from '@sipops/db/client';
-import { auditLog, outbox } from '@sipops/db/schema';
-import type { SQL } from 'drizzle-orm';
+import { insertOutboxRows } from '@sipops/db/queries';
+import { auditLog } from '@sipops/db/schema';
 import type { AccountView } from './account-view.ts';
 import { insertJsonRows } from './batch/bulk-sql.ts';
 import type { Actor } from './deps.ts';
 import { snapshot } from './record-change.ts';
 
 const AUDIT_KEYS = ['subjectId', 'subjectName', 'after'] as const;
-const OUTBOX_KEYS = ['kind', 'orderKey', 'payload', 'createdAt', 'nextAttemptAt'] as const;
 
 /**
  * The audit rows of many accounts created at once (a batch import), as one statement: the same
@@ -18,7 +17,7 @@ export function auditAccountsCreated(change: {
   actor: Actor;
   at: Date;
   accounts: readonly AccountView[];
-}): SQL {
+}): ReturnType<typeof insertJsonRows> {
   return insertJsonRows(
     auditLog,
     AUDIT_KEYS,
@@ -76,24 +75,21 @@ async function notifyGroupsOfImport(
   groups: readonly ImportedGroup[],
 ): Promise<void> {
   if (groups.length === 0) return;
-  await tx.execute(
-    insertJsonRows(
-      outbox,
-      OUTBOX_KEYS,
-      groups.map((g) => ({
-        kind: 'notify' as const,
-        orderKey: `group:${g.groupId}`,
-        payload: {
-          event,
-          actor: change.actor,
-          at: change.at.toISOString(),
-          importId: change.importId,
-          group: g.group,
-          accounts: g.accounts,
-        },
-        createdAt: change.at,
-        nextAttemptAt: change.at,
-      })),
-    ),
+  await insertOutboxRows(
+    tx,
+    groups.map((g) => ({
+      kind: 'notify' as const,
+      orderKey: `group:${g.groupId}`,
+      payload: {
+        event,
+        actor: change.actor,
+        at: change.at.toISOString(),
+        importId: change.importId,
+        group: g.group,
+        accounts: g.accounts,
+      },
+      createdAt: change.at,
+      nextAttemptAt: change.at,
+    })),
   );
 }

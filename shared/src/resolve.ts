@@ -6,10 +6,9 @@ import {
   findGroupByName,
   findProfileByName,
   type GroupRow,
+  lockAccountRow,
   type ProfileRow,
 } from '@sipops/db/queries';
-import { accounts } from '@sipops/db/schema';
-import { eq } from 'drizzle-orm';
 import { AppError } from './errors.ts';
 import { parseVirtualNumber } from './phone-number.ts';
 
@@ -65,11 +64,7 @@ export async function requireAccount(db: Database, name: string): Promise<Accoun
  */
 export async function requireAccountForUpdate(tx: Database, name: string): Promise<AccountRecord> {
   const found = await requireAccount(tx, name);
-  await tx
-    .select({ id: accounts.id })
-    .from(accounts)
-    .where(eq(accounts.id, found.account.id))
-    .for('update');
+  await lockAccountRow(tx, found.account.id);
   const current = await findAccountById(tx, found.account.id);
   if (!current) {
     throw new AppError('NOT_FOUND', `no account with username or number "${name}"`, {

@@ -1,7 +1,10 @@
 import type { Database } from '@sipops/db/client';
-import { type AccountRecord, findAccountsByIds } from '@sipops/db/queries';
-import { accounts, activationLinks } from '@sipops/db/schema';
-import { and, eq, inArray, isNull } from 'drizzle-orm';
+import {
+  type AccountChanges,
+  type AccountRecord,
+  findAccountsByIds,
+  updateAccountsById,
+} from '@sipops/db/queries';
 import { type AccountView, toAccountView } from './account-view.ts';
 import type { Actor, Deps } from './deps.ts';
 import { type AccountEvent, recordAccountChanges } from './record-change.ts';
@@ -14,7 +17,7 @@ export async function updateAccount(
   change: {
     event: AccountEvent;
     actor: Actor;
-    set: Partial<typeof accounts.$inferInsert>;
+    set: AccountChanges;
     isPasswordChanged?: boolean;
   },
 ): Promise<AccountView> {
@@ -31,11 +34,11 @@ export async function updateAccount(
 export async function updateAccounts(
   deps: Deps,
   tx: Database,
-  changes: readonly { record: AccountRecord; set: Partial<typeof accounts.$inferInsert> }[],
+  changes: readonly { record: AccountRecord; set: AccountChanges }[],
   change: { event: AccountEvent; actor: Actor; isPasswordChanged?: boolean; isNotified?: boolean },
 ): Promise<AccountView[]> {
   const now = deps.clock.now();
-  const alike = new Map<string, { set: Partial<typeof accounts.$inferInsert>; ids: string[] }>();
+  const alike = new Map<string, { set: AccountChanges; ids: string[] }>();
   for (const { record, set } of changes) {
     const key = JSON.stringify(set);
     const group = alike.get(key);
@@ -43,10 +46,7 @@ export async function updateAccounts(
     else alike.set(key, { set, ids: [record.account.id] });
   }
   for (const { set, ids } of alike.values())
-    await tx
-      .update(accounts)
-      .set({ ...set, updatedAt: now })
-      .where(inArray(accounts.id, ids));
+    await updateAccountsById(tx, ids, { ...set, updatedAt: now });
   const updated = new Map(
     (
       await findAccountsByIds(
@@ -73,24 +73,4 @@ export async function updateAccounts(
     { isNotified: change.isNotified ?? true },
   );
   return views.map((v) => v.after);
-}
-
-/** Kills every live activation link of an account, or of many (disable, revoke keys, a newer link). */
-export async function revokeLiveLinks(
-  tx: Database,
-  accountIds: string | readonly string[],
-  at: Date,
-): Promise<void> {
-  await tx
-    .update(activationLinks)
-    .set({ revokedAt: at })
-    .where(
-      and(
-        typeof accountIds === 'string'
-          ? eq(activationLinks.accountId, accountIds)
-          : inArray(activationLinks.accountId, [...accountIds]),
-        isNull(activationLinks.spentAt),
-        isNull(activationLinks.revokedAt),
-      ),
-    );
 }

@@ -7,6 +7,8 @@ const ownProfile = alias(provisioningProfiles, 'own_profile');
 const groupProfile = alias(provisioningProfiles, 'group_profile');
 
 export type AccountRow = typeof accounts.$inferSelect;
+/** Values to set on an account. */
+export type AccountChanges = Partial<typeof accounts.$inferInsert>;
 export type AccountRecord = {
   account: AccountRow;
   group: typeof groups.$inferSelect;
@@ -168,4 +170,27 @@ export async function findUsernamesAmong(
     .select({ username: accounts.username })
     .from(accounts)
     .where(inArray(accounts.username, numbers));
+}
+
+/** Sets the same values on the accounts given (updatedAt included by the caller). */
+export async function updateAccountsById(
+  tx: Database,
+  ids: readonly string[],
+  set: AccountChanges,
+): Promise<void> {
+  if (ids.length === 0) return;
+  await tx
+    .update(accounts)
+    .set(set)
+    .where(inArray(accounts.id, [...ids]));
+}
+
+/** Deletes an account; its numbers, links and keys go with it (ON DELETE CASCADE). */
+export async function deleteAccountById(tx: Database, id: string): Promise<void> {
+  await tx.delete(accounts).where(eq(accounts.id, id));
+}
+
+/** Locks the account's row for a change, so that two changes of it queue up. */
+export async function lockAccountRow(tx: Database, id: string): Promise<void> {
+  await tx.select({ id: accounts.id }).from(accounts).where(eq(accounts.id, id)).for('update');
 }

@@ -1,28 +1,38 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import { executeRows } from '../execute.ts';
 import { accounts, activationLinks, groups, provisioningProfiles } from '../schema/index.ts';
 import type { BrandingRow } from './branding.ts';
+import { findRow } from './first-row.ts';
 
 export type ActivationLinkRow = typeof activationLinks.$inferSelect;
 
-export async function findLinkByTokenHash(
-  db: Database,
-  tokenHash: string,
-): Promise<ActivationLinkRow | undefined> {
-  const [row] = await db
-    .select()
-    .from(activationLinks)
-    .where(eq(activationLinks.tokenHash, tokenHash));
-  return row;
+export function findLinkByTokenHash(db: Database, tokenHash: string) {
+  return findRow(db, activationLinks, eq(activationLinks.tokenHash, tokenHash));
 }
 
-export async function findLinkById(
-  db: Database,
-  id: string,
-): Promise<ActivationLinkRow | undefined> {
-  const [row] = await db.select().from(activationLinks).where(eq(activationLinks.id, id));
-  return row;
+export function findLinkById(db: Database, id: string) {
+  return findRow(db, activationLinks, eq(activationLinks.id, id));
+}
+
+/** Kills every live activation link of an account, or of many (disable, revoke keys, a newer link). */
+export async function revokeLiveLinks(
+  tx: Database,
+  accountIds: string | readonly string[],
+  at: Date,
+): Promise<void> {
+  await tx
+    .update(activationLinks)
+    .set({ revokedAt: at })
+    .where(
+      and(
+        typeof accountIds === 'string'
+          ? eq(activationLinks.accountId, accountIds)
+          : inArray(activationLinks.accountId, [...accountIds]),
+        isNull(activationLinks.spentAt),
+        isNull(activationLinks.revokedAt),
+      ),
+    );
 }
 
 /** The link row locked for a change (activation spends it; a fetch moves the account). */
@@ -121,4 +131,20 @@ export async function findLinkForPage(
           }
         : null,
   };
+}
+
+/** Marks a link used: it opens no page any more. */
+export async function spendLink(tx: Database, id: string, at: Date): Promise<void> {
+  await tx.update(activationLinks).set({ spentAt: at }).where(eq(activationLinks.id, id));
+}
+
+/** Inserts links (activation SMS, one or a batch's); the id each account's link was given. */
+export function insertLinks(
+  tx: Database,
+  rows: readonly (typeof activationLinks.$inferInsert)[],
+): Promise<{ id: string; accountId: string }[]> {
+  return tx
+    .insert(activationLinks)
+    .values([...rows])
+    .returning({ id: activationLinks.id, accountId: activationLinks.accountId });
 }

@@ -5,6 +5,15 @@ import { auditLog } from '../schema/index.ts';
 export type AuditRow = typeof auditLog.$inferSelect;
 export type AuditSubjectType = AuditRow['subjectType'];
 
+/** Writes audit rows in the caller's transaction. */
+export async function insertAuditRows(
+  tx: Database,
+  rows: readonly (typeof auditLog.$inferInsert)[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.insert(auditLog).values([...rows]);
+}
+
 /**
  * One page of a subject's audit rows, newest first. A subject is named by its ids (an account
  * keeps its id for life) or, once deleted, by the name it had; `beforeId` continues a page.

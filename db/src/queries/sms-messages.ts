@@ -54,3 +54,20 @@ export async function findLastSms(db: Database, accountId: string): Promise<SmsR
     .limit(1);
   return row;
 }
+
+/** Sets new values on an SMS row (its status, its provider's id). */
+export async function updateSms(
+  tx: Database,
+  id: string,
+  set: Partial<typeof smsMessages.$inferInsert>,
+): Promise<void> {
+  await tx.update(smsMessages).set(set).where(eq(smsMessages.id, id));
+}
+
+/** Writes the SMS row of an outbox message once: a second try finds the first one's row. */
+export async function insertSmsOnce(
+  db: Database,
+  row: typeof smsMessages.$inferInsert,
+): Promise<void> {
+  await db.insert(smsMessages).values(row).onConflictDoNothing({ target: smsMessages.outboxId });
+}

@@ -4,10 +4,9 @@ import {
   type ActivationLinkRow,
   findAccountById,
   findLinkByTokenHash,
+  lockAccountRow,
   lockLink,
 } from '@sipops/db/queries';
-import { accounts } from '@sipops/db/schema';
-import { eq } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { hashLinkToken, isWellFormedToken } from './activation-link.ts';
@@ -78,11 +77,7 @@ export function findLiveLink(deps: Deps, access: LinkAccess): Promise<LiveLink> 
 export async function lockLiveLink(tx: Database, deps: Deps, found: LiveLink): Promise<LiveLink> {
   const link = await lockLink(tx, found.link.id);
   if (!link || !isLinkLive(link, deps.clock.now())) throw deadLinkError();
-  await tx
-    .select({ id: accounts.id })
-    .from(accounts)
-    .where(eq(accounts.id, link.accountId))
-    .for('update');
+  await lockAccountRow(tx, link.accountId);
   const record = await findAccountById(tx, link.accountId);
   if (!record) throw deadLinkError();
   return { link, record };

@@ -1,5 +1,4 @@
-import { findLinkById, findSmsByOutboxId, lockSms } from '@sipops/db/queries';
-import { smsMessages } from '@sipops/db/schema';
+import { findLinkById, findSmsByOutboxId, insertSmsOnce, lockSms } from '@sipops/db/queries';
 import { decryptSecret } from '../credentials.ts';
 import type { Deps } from '../deps.ts';
 import { applySmsStatus, type SmsStatus } from './sms-status.ts';
@@ -52,21 +51,18 @@ export async function prepareSmsDelivery(
 
   let row = existing;
   if (!row) {
-    await deps.db
-      .insert(smsMessages)
-      .values({
-        outboxId: message.id,
-        accountId: payload.accountId,
-        linkId: payload.linkId,
-        to: payload.to,
-        body: payload.preview,
-        sealedBody: provider === 'local' ? payload.sealedText : null,
-        provider,
-        status: 'queued',
-        createdAt: now,
-        statusChangedAt: now,
-      })
-      .onConflictDoNothing({ target: smsMessages.outboxId });
+    await insertSmsOnce(deps.db, {
+      outboxId: message.id,
+      accountId: payload.accountId,
+      linkId: payload.linkId,
+      to: payload.to,
+      body: payload.preview,
+      sealedBody: provider === 'local' ? payload.sealedText : null,
+      provider,
+      status: 'queued',
+      createdAt: now,
+      statusChangedAt: now,
+    });
     row = await findSmsByOutboxId(deps.db, message.id);
     if (!row) throw new Error('the SMS row was not written');
   }

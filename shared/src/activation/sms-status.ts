@@ -1,7 +1,6 @@
 import type { Database } from '@sipops/db/client';
-import { findAccountById, type SmsRow } from '@sipops/db/queries';
-import { outbox, SMS_STATUSES, smsMessages } from '@sipops/db/schema';
-import { eq } from 'drizzle-orm';
+import { findAccountById, insertOutboxRows, type SmsRow, updateSms } from '@sipops/db/queries';
+import { SMS_STATUSES } from '@sipops/db/schema';
 import { toAccountView } from '../account-view.ts';
 import type { Actor } from '../deps.ts';
 
@@ -64,50 +63,49 @@ export async function applySmsStatus(
   const isMoving = isForwardMove(row.status, change.status);
   const isSidNew = change.providerSid !== undefined && row.providerSid === null;
   if (!isMoving && !isSidNew) return { isChanged: false, status: row.status };
-  await tx
-    .update(smsMessages)
-    .set({
-      ...(isSidNew ? { providerSid: change.providerSid } : {}),
-      ...(isMoving
-        ? {
-            status: change.status,
-            statusChangedAt: change.at,
-            errorCode: change.errorCode ?? null,
-            errorMessage: change.errorMessage ?? null,
-          }
-        : {}),
-    })
-    .where(eq(smsMessages.id, row.id));
+  await updateSms(tx, row.id, {
+    ...(isSidNew ? { providerSid: change.providerSid } : {}),
+    ...(isMoving
+      ? {
+          status: change.status,
+          statusChangedAt: change.at,
+          errorCode: change.errorCode ?? null,
+          errorMessage: change.errorMessage ?? null,
+        }
+      : {}),
+  });
   if (isMoving && isFailedSms(change.status) && row.accountId) {
     const record = await findAccountById(tx, row.accountId);
     if (record) {
-      await tx.insert(outbox).values({
-        kind: 'notify',
-        orderKey: `account:${row.accountId}`,
-        payload: {
-          event: 'sms.failed',
-          actor: change.actor,
-          at: change.at.toISOString(),
-          account: toAccountView(record),
-          // `to` and `error` as the channel message reads them; `sms` for anything that wants more.
-          to: row.to,
-          error: {
-            ...(change.errorCode ? { code: change.errorCode } : {}),
-            ...(change.errorMessage ? { message: change.errorMessage } : {}),
-          },
-          sms: {
-            id: row.id,
+      await insertOutboxRows(tx, [
+        {
+          kind: 'notify',
+          orderKey: `account:${row.accountId}`,
+          payload: {
+            event: 'sms.failed',
+            actor: change.actor,
+            at: change.at.toISOString(),
+            account: toAccountView(record),
+            // `to` and `error` as the channel message reads them; `sms` for anything that wants more.
             to: row.to,
-            provider: row.provider,
-            providerSid: change.providerSid ?? row.providerSid,
-            status: change.status,
-            errorCode: change.errorCode ?? null,
-            errorMessage: change.errorMessage ?? null,
+            error: {
+              ...(change.errorCode ? { code: change.errorCode } : {}),
+              ...(change.errorMessage ? { message: change.errorMessage } : {}),
+            },
+            sms: {
+              id: row.id,
+              to: row.to,
+              provider: row.provider,
+              providerSid: change.providerSid ?? row.providerSid,
+              status: change.status,
+              errorCode: change.errorCode ?? null,
+              errorMessage: change.errorMessage ?? null,
+            },
           },
+          createdAt: change.at,
+          nextAttemptAt: change.at,
         },
-        createdAt: change.at,
-        nextAttemptAt: change.at,
-      });
+      ]);
     }
   }
   return { isChanged: isMoving, status: isMoving ? change.status : row.status };

@@ -1,11 +1,14 @@
 import type { Database } from '@sipops/db/client';
-import { executeRows } from '@sipops/db/execute';
-import { takeRateTurn } from '@sipops/db/queries';
-import { type OUTBOX_KINDS, outbox } from '@sipops/db/schema';
-import { and, DrizzleQueryError, eq, inArray, sql } from 'drizzle-orm';
+import {
+  claimDueOutboxRows,
+  isQueryError,
+  type OutboxKind,
+  settleOutboxRow,
+  takeRateTurn,
+} from '@sipops/db/queries';
 import type { Clock } from '../deps.ts';
 
-export type OutboxKind = (typeof OUTBOX_KINDS)[number];
+export type { OutboxKind };
 
 export type OutboxMessage = {
   id: number;
@@ -67,17 +70,6 @@ export function defaultBackoffMs(attempt: number): number {
   return Math.min(5 * 60_000, 1000 * 2 ** (attempt - 1)) + Math.floor(Math.random() * 250);
 }
 
-type ClaimedRow = {
-  id: string | number;
-  kind: OutboxKind;
-  order_key: string;
-  payload: unknown;
-  attempts: number;
-  external_id: string | null;
-  last_error: string | null;
-  state: string;
-};
-
 /**
  * Claims due messages: the oldest undelivered one of each order key (an account's changes go out
  * in order), skipping rows another worker holds. A claim is a lease: a worker that dies leaves its
@@ -92,33 +84,7 @@ export async function claimDueMessages(
 ): Promise<OutboxMessage[]> {
   const now = clock.now();
   const leaseUntil = new Date(now.getTime() + leaseMs);
-  const rows = await db.transaction(async (tx) => {
-    const claimed = await executeRows<ClaimedRow>(
-      tx,
-      sql`
-        with due as (
-          select o.id, o.state as previous_state from ${outbox} o
-          where o.kind = ${kind}
-            and o.state in ('pending', 'sending')
-            and o.next_attempt_at <= ${now.toISOString()}
-            and not exists (
-              select 1 from ${outbox} p
-              where p.order_key = o.order_key and p.id < o.id and p.state in ('pending', 'sending')
-            )
-          order by o.id
-          limit ${limit}
-          for update skip locked
-        )
-        update ${outbox} set state = 'sending', attempts = ${outbox.attempts} + 1,
-          next_attempt_at = ${leaseUntil.toISOString()}
-        from due where ${outbox.id} = due.id
-        returning ${outbox.id} as id, ${outbox.kind} as kind, ${outbox.orderKey} as order_key,
-          ${outbox.payload} as payload, ${outbox.attempts} as attempts,
-          ${outbox.externalId} as external_id, ${outbox.lastError} as last_error,
-          due.previous_state as state`,
-    );
-    return claimed;
-  });
+  const rows = await claimDueOutboxRows(db, { kind, now, leaseUntil, limit });
   return rows
     .map((row) => ({
       id: Number(row.id),
@@ -140,15 +106,12 @@ export async function markDelivered(
   id: number,
   result: DeliveryResult,
 ): Promise<void> {
-  await db
-    .update(outbox)
-    .set({
-      state: result?.isSkipped ? 'skipped' : 'done',
-      doneAt: clock.now(),
-      lastError: null,
-      ...(result?.externalId ? { externalId: result.externalId } : {}),
-    })
-    .where(and(eq(outbox.id, id), eq(outbox.state, 'sending')));
+  await settleOutboxRow(db, id, {
+    state: result?.isSkipped ? 'skipped' : 'done',
+    doneAt: clock.now(),
+    lastError: null,
+    ...(result?.externalId ? { externalId: result.externalId } : {}),
+  });
 }
 
 export async function markFailedAttempt(
@@ -165,18 +128,17 @@ export async function markFailedAttempt(
     isRetryable && error.retryAfterMs !== undefined
       ? error.retryAfterMs
       : options.backoffMs(message.attempt);
-  await db
-    .update(outbox)
-    .set(
-      isLastTry
-        ? { state: 'failed', lastError: text.slice(0, 1000), doneAt: clock.now() }
-        : {
-            state: 'pending',
-            lastError: text.slice(0, 1000),
-            nextAttemptAt: new Date(clock.now().getTime() + delay),
-          },
-    )
-    .where(and(eq(outbox.id, message.id), eq(outbox.state, 'sending')));
+  await settleOutboxRow(
+    db,
+    message.id,
+    isLastTry
+      ? { state: 'failed', lastError: text.slice(0, 1000), doneAt: clock.now() }
+      : {
+          state: 'pending',
+          lastError: text.slice(0, 1000),
+          nextAttemptAt: new Date(clock.now().getTime() + delay),
+        },
+  );
 }
 
 /** Codes of a connection to Postgres that broke (postgres.js's own, and the network's). */
@@ -185,7 +147,7 @@ const DATABASE_CONNECTION_CODE = /^(CONNECTION_|CONNECT_TIMEOUT|ECONN|EPIPE|ETIM
 function isDatabaseFailure(error: unknown): boolean {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
-    if (current instanceof DrizzleQueryError || current.name === 'PostgresError') return true;
+    if (isQueryError(current) || current.name === 'PostgresError') return true;
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string' && DATABASE_CONNECTION_CODE.test(code)) return true;
     current = current.cause;
@@ -298,27 +260,6 @@ export function startOutboxWorker(
       await Promise.all(loops);
     },
   };
-}
-
-/** Messages that gave up, for the App Home and the terminal. */
-export async function listFailedMessages<K extends OutboxKind>(
-  db: Database,
-  kinds: K[],
-  limit = 20,
-): Promise<(typeof outbox.$inferSelect & { kind: K })[]> {
-  const rows = await db
-    .select()
-    .from(outbox)
-    .where(and(eq(outbox.state, 'failed'), inArray(outbox.kind, kinds)))
-    .orderBy(sql`${outbox.id} desc`)
-    .limit(limit);
-  // The where clause keeps only these kinds.
-  return rows as (typeof outbox.$inferSelect & { kind: K })[];
-}
-
-/** How many messages gave up, for the App Home's "…and N more". */
-export async function countFailedMessages(db: Database, kinds: OutboxKind[]): Promise<number> {
-  return db.$count(outbox, and(eq(outbox.state, 'failed'), inArray(outbox.kind, kinds)));
 }
 
 function sleep(ms: number): Promise<void> {

@@ -1,6 +1,5 @@
 import type { Database } from '@sipops/db/client';
-import { type AccountRecord, registrarOrderKey } from '@sipops/db/queries';
-import { outbox } from '@sipops/db/schema';
+import { type AccountRecord, insertOutboxRows, registrarOrderKey } from '@sipops/db/queries';
 import { z } from 'zod';
 
 /** What the registrar worker needs to find an account's registrations, even once it is deleted. */
@@ -30,11 +29,13 @@ export async function queueRegistrationRemoval(
     ),
     domain: record.profile?.sipHost ?? null,
   };
-  await tx.insert(outbox).values({
-    kind: 'registrar',
-    orderKey: registrarOrderKey(account.id),
-    payload,
-    createdAt: at,
-    nextAttemptAt: at,
-  });
+  await insertOutboxRows(tx, [
+    {
+      kind: 'registrar',
+      orderKey: registrarOrderKey(account.id),
+      payload,
+      createdAt: at,
+      nextAttemptAt: at,
+    },
+  ]);
 }

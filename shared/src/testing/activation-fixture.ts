@@ -1,5 +1,5 @@
 // Test fixtures only (the `@sipops/shared/testing/*` entry): production code may not import
-// this folder; biome.json refuses it outside tests.
+// this folder; biome.jsonc refuses it outside tests.
 import type { Database } from '@sipops/db/client';
 import { activationLinks, outbox } from '@sipops/db/schema';
 import { and, desc, eq } from 'drizzle-orm';

@@ -1,5 +1,5 @@
 // Test fixtures only (the `@sipops/shared/testing/*` entry): production code may not import
-// this folder; biome.json refuses it outside tests.
+// this folder; biome.jsonc refuses it outside tests.
 import type { Database } from '@sipops/db/client';
 import { accounts, auditLog, outbox, virtualNumbers } from '@sipops/db/schema';
 import { and, asc, eq } from 'drizzle-orm';

@@ -1,6 +1,9 @@
-import { type AccountRecord, findAccountById, findLinkByTokenHash } from '@sipops/db/queries';
-import { activationLinks } from '@sipops/db/schema';
-import { eq } from 'drizzle-orm';
+import {
+  type AccountRecord,
+  findAccountById,
+  findLinkByTokenHash,
+  spendLink,
+} from '@sipops/db/queries';
 import { nextStatus } from '../account-lifecycle.ts';
 import type { AccountView } from '../account-view.ts';
 import { hashLinkToken, isWellFormedToken } from '../activation/activation-link.ts';
@@ -43,7 +46,7 @@ export async function activateAccount(
       if (record.account.disabledAt) throw deadLinkError();
       const status = nextStatus(record.account.status, 'activated');
       const now = deps.clock.now();
-      await tx.update(activationLinks).set({ spentAt: now }).where(eq(activationLinks.id, link.id));
+      await spendLink(tx, link.id, now);
       const account = await updateAccount(deps, tx, record, {
         event: 'account.status_changed',
         actor: `web:${access.clientAddress}`,

@@ -1,5 +1,5 @@
 import { readMigrationState } from '@sipops/db/migrate';
-import { sql } from 'drizzle-orm';
+import { pingDatabase } from '@sipops/db/queries';
 import { describeDatabaseError } from '../database-errors.ts';
 import type { Deps } from '../deps.ts';
 
@@ -19,7 +19,7 @@ export async function checkHealth(deps: Pick<Deps, 'db'>): Promise<HealthReport>
   // Both at once, so a database that hangs costs one timeout; the migration count alone cannot
   // tell a database that is down from one that has applied nothing.
   const [ping, state] = await Promise.allSettled([
-    deps.db.execute(sql`select 1`),
+    pingDatabase(deps.db),
     readMigrationState(deps.db),
   ]);
   const migrations = state.status === 'fulfilled' ? state.value : { committed: 0, applied: 0 };

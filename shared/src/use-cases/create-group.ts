@@ -1,4 +1,4 @@
-import { groups } from '@sipops/db/schema';
+import { insertGroup } from '@sipops/db/queries';
 import { z } from 'zod';
 import { nameSchema } from '../account-schemas.ts';
 import { rethrowUniqueViolation } from '../database-errors.ts';
@@ -29,25 +29,20 @@ export async function createGroup(
 ): Promise<GroupView> {
   return deps.db.transaction(async (tx) => {
     const profile = input.profile ? await requireProfile(tx, input.profile) : null;
-    const [group] = await tx
-      .insert(groups)
-      .values({
-        name: input.name,
-        profileId: profile?.id ?? null,
-        slackChannel: input.channel ?? null,
-        createdAt: deps.clock.now(),
-      })
-      .returning()
-      .catch((error: unknown) =>
-        rethrowUniqueViolation(error, {
-          groups_name_unique: new AppError(
-            'DUPLICATE_NAME',
-            `a group named "${input.name}" exists already`,
-            { field: 'name' },
-          ),
-        }),
-      );
-    if (!group) throw new Error('insert returned no group');
+    const group = await insertGroup(tx, {
+      name: input.name,
+      profileId: profile?.id ?? null,
+      slackChannel: input.channel ?? null,
+      createdAt: deps.clock.now(),
+    }).catch((error: unknown) =>
+      rethrowUniqueViolation(error, {
+        groups_name_unique: new AppError(
+          'DUPLICATE_NAME',
+          `a group named "${input.name}" exists already`,
+          { field: 'name' },
+        ),
+      }),
+    );
     const view: GroupView = {
       id: group.id,
       name: group.name,

@@ -1,4 +1,5 @@
-import { provisioningProfiles } from '@sipops/db/schema';
+import type { Database } from '@sipops/db/client';
+import { insertProfile, type ProfileRow } from '@sipops/db/queries';
 import { measureProfileSms } from '../branding/profile-sms.ts';
 import { brandingChanges, FALLBACK_BASE_URL } from '../branding/save-branding.ts';
 import { rethrowUniqueViolation } from '../database-errors.ts';
@@ -33,49 +34,62 @@ export async function createProfile(
       credentials,
       ...branding
     } = input;
-    const [row] = await tx
-      .insert(provisioningProfiles)
-      .values({
-        name,
-        sipHost,
-        realm: realm ?? null,
-        sipPort: sipPort ?? defaultSipPort(transport),
-        transport,
-        iosUrl: iosUrl ?? null,
-        androidUrl: androidUrl ?? null,
-        ...(brand ? { brand } : {}),
-        ...(appScheme ? { appScheme } : {}),
-        ...(appLink ? { appLink } : {}),
-        ...(registrationExpires ? { registrationExpires } : {}),
-        ...(credentials ? { credentials } : {}),
-        ...(await brandingChanges(tx, branding, {})),
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returning()
-      .catch((error: unknown) =>
-        rethrowUniqueViolation(error, {
-          provisioning_profiles_name_unique: new AppError(
-            'DUPLICATE_NAME',
-            `a profile named "${name}" exists already`,
-            { field: 'name' },
-          ),
-        }),
-      );
-    if (!row) throw new Error('insert returned no profile');
-    // Refuses an SMS over two segments; the front ends show the same measures to staff.
-    measureProfileSms(row.smsTemplates, row.brand, deps.publicBaseUrl ?? FALLBACK_BASE_URL);
-    const view = toProfileView(row);
-    await recordAudit(tx, {
-      action: 'profile.created',
-      actor,
-      at: now,
-      subjectType: 'profile',
-      subjectId: row.id,
-      subjectName: row.name,
-      before: null,
-      after: view,
-    });
-    return view;
+    const row = await insertProfile(tx, {
+      name,
+      sipHost,
+      realm: realm ?? null,
+      sipPort: sipPort ?? defaultSipPort(transport),
+      transport,
+      iosUrl: iosUrl ?? null,
+      androidUrl: androidUrl ?? null,
+      ...(brand ? { brand } : {}),
+      ...(appScheme ? { appScheme } : {}),
+      ...(appLink ? { appLink } : {}),
+      ...(registrationExpires ? { registrationExpires } : {}),
+      ...(credentials ? { credentials } : {}),
+      ...(await brandingChanges(tx, branding, {})),
+      createdAt: now,
+      updatedAt: now,
+    }).catch((error: unknown) =>
+      rethrowUniqueViolation(error, {
+        provisioning_profiles_name_unique: new AppError(
+          'DUPLICATE_NAME',
+          `a profile named "${name}" exists already`,
+          { field: 'name' },
+        ),
+      }),
+    );
+    return recordProfileSaved(tx, deps, { action: 'profile.created', actor, at: now, row });
   });
+}
+
+/**
+ * After a profile is created or edited: its SMS measured with the brand as saved (over two
+ * segments is refused, as the front ends show staff), then the change audited; its view.
+ */
+export async function recordProfileSaved(
+  tx: Database,
+  deps: ProfileDeps,
+  saved: {
+    action: 'profile.created' | 'profile.edited';
+    actor: Actor;
+    at: Date;
+    row: ProfileRow;
+    before?: ProfileRow;
+  },
+): Promise<ProfileView> {
+  const { row } = saved;
+  measureProfileSms(row.smsTemplates, row.brand, deps.publicBaseUrl ?? FALLBACK_BASE_URL);
+  const view = toProfileView(row);
+  await recordAudit(tx, {
+    action: saved.action,
+    actor: saved.actor,
+    at: saved.at,
+    subjectType: 'profile',
+    subjectId: row.id,
+    subjectName: row.name,
+    before: saved.before ? toProfileView(saved.before) : null,
+    after: view,
+  });
+  return view;
 }

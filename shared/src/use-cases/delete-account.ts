@@ -1,5 +1,4 @@
-import { accounts } from '@sipops/db/schema';
-import { eq } from 'drizzle-orm';
+import { deleteAccountById } from '@sipops/db/queries';
 import type { AccountView } from '../account-view.ts';
 import { toAccountView } from '../account-view.ts';
 import type { Actor, Deps } from '../deps.ts';
@@ -12,7 +11,7 @@ export async function deleteAccount(deps: Deps, actor: Actor, name: string): Pro
   return deps.db.transaction(async (tx) => {
     const record = await requireAccountForUpdate(tx, name);
     const before = toAccountView(record);
-    await tx.delete(accounts).where(eq(accounts.id, record.account.id));
+    await deleteAccountById(tx, record.account.id);
     await queueRegistrationRemoval(tx, record, deps.clock.now());
     await recordAccountChange(tx, {
       event: 'account.deleted',

@@ -1,14 +1,11 @@
-import { provisioningProfiles } from '@sipops/db/schema';
-import { eq } from 'drizzle-orm';
-import { measureProfileSms } from '../branding/profile-sms.ts';
-import { brandingChanges, FALLBACK_BASE_URL } from '../branding/save-branding.ts';
+import { updateProfile } from '@sipops/db/queries';
+import { brandingChanges } from '../branding/save-branding.ts';
 import type { Actor } from '../deps.ts';
-import { recordAudit } from '../record-change.ts';
 import { requireProfile } from '../resolve.ts';
 import { profileRealm, rehashProfileAccounts } from '../sip-realm.ts';
-import type { ProfileDeps } from './create-profile.ts';
+import { type ProfileDeps, recordProfileSaved } from './create-profile.ts';
 import type { EditProfileInput } from './profile-schemas.ts';
-import { type ProfileView, toProfileView } from './profile-view.ts';
+import type { ProfileView } from './profile-view.ts';
 
 export async function editProfile(
   deps: ProfileDeps,
@@ -32,29 +29,12 @@ export async function editProfile(
       before.smsTemplates,
     );
     const now = deps.clock.now();
-    const [row] = await tx
-      .update(provisioningProfiles)
-      .set({ ...changes, ...branding, updatedAt: now })
-      .where(eq(provisioningProfiles.id, before.id))
-      .returning();
-    if (!row) throw new Error('update returned no profile');
+    const row = await updateProfile(tx, before.id, { ...changes, ...branding, updatedAt: now });
     // Every HA1 is made with its profile's realm, so a new realm (or SIP host) means new hashes.
     if (profileRealm(row) !== profileRealm(before)) {
       await rehashProfileAccounts(tx, deps.secretKey, row.id, profileRealm(row));
     }
     // Measured with the brand as saved: a longer brand can push a template over its limit too.
-    measureProfileSms(row.smsTemplates, row.brand, deps.publicBaseUrl ?? FALLBACK_BASE_URL);
-    const view = toProfileView(row);
-    await recordAudit(tx, {
-      action: 'profile.edited',
-      actor,
-      at: now,
-      subjectType: 'profile',
-      subjectId: row.id,
-      subjectName: row.name,
-      before: toProfileView(before),
-      after: view,
-    });
-    return view;
+    return recordProfileSaved(tx, deps, { action: 'profile.edited', actor, at: now, row, before });
   });
 }

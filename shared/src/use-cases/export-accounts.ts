@@ -1,6 +1,4 @@
-import type { Database } from '@sipops/db/client';
-import { accounts, groups, provisioningProfiles } from '@sipops/db/schema';
-import { and, eq, type SQL, sql } from 'drizzle-orm';
+import { listExportPage } from '@sipops/db/queries';
 import { z } from 'zod';
 import { ACCOUNT_STATUSES, type AccountStatus } from '../account-lifecycle.ts';
 import { nameSchema } from '../account-schemas.ts';
@@ -63,14 +61,16 @@ export async function exportAccounts(
   return deps.db.transaction(
     async (tx) => {
       const group = input.group ? await requireGroup(tx, input.group) : undefined;
-      const filters: SQL[] = [];
-      if (group) filters.push(eq(accounts.groupId, group.id));
-      if (input.status) filters.push(eq(accounts.status, input.status as AccountStatus));
       await write(formatCsvLine(EXPORT_COLUMNS));
       let count = 0;
       let after: { group: string; username: string } | undefined;
       for (;;) {
-        const page = await readPage(tx, filters, after);
+        const page: ExportRow[] = await listExportPage(tx, {
+          groupId: group?.id,
+          status: input.status as AccountStatus | undefined,
+          after,
+          limit: EXPORT_PAGE_SIZE,
+        });
         if (page.length > 0) await write(page.map(formatExportRow).join(''));
         count += page.length;
         const last = page.at(-1);
@@ -80,48 +80,6 @@ export async function exportAccounts(
       return { accounts: count };
     },
     { isolationLevel: 'repeatable read', accessMode: 'read only' },
-  );
-}
-
-const groupName = sql`${groups.name} collate "C"`;
-const username = sql`${accounts.username} collate "C"`;
-
-function readPage(
-  tx: Database,
-  filters: SQL[],
-  after: { group: string; username: string } | undefined,
-): Promise<ExportRow[]> {
-  const where = [...filters];
-  if (after)
-    where.push(
-      sql`(${groupName}, ${username}) > (${after.group} collate "C", ${after.username} collate "C")`,
-    );
-  return (
-    tx
-      .select({
-        group: groups.name,
-        username: accounts.username,
-        way: accounts.createdVia,
-        type: accounts.type,
-        number: accounts.number,
-        secondaryNumber: accounts.secondaryNumber,
-        profile: provisioningProfiles.name,
-        enabled: accounts.enabled,
-        securityModel: accounts.securityModel,
-        obfuscation: accounts.obfuscation,
-        obfuscationKey: accounts.obfuscationKey,
-        keepAlive: accounts.keepAlive,
-        deny: accounts.deny,
-        permit: accounts.permit,
-        sealedPassword: accounts.passwordEncrypted,
-      })
-      .from(accounts)
-      .innerJoin(groups, eq(groups.id, accounts.groupId))
-      // The account's own profile only: one inherited from its group stays inherited.
-      .leftJoin(provisioningProfiles, eq(provisioningProfiles.id, accounts.profileId))
-      .where(and(...where))
-      .orderBy(groupName, username)
-      .limit(EXPORT_PAGE_SIZE)
   );
 }
 

@@ -1,7 +1,11 @@
 import type { Database } from '@sipops/db/client';
-import { findGroupsByIds, findGroupsByNames } from '@sipops/db/queries';
-import { slackRoles } from '@sipops/db/schema';
-import { and, eq, ne } from 'drizzle-orm';
+import {
+  findGroupsByIds,
+  findGroupsByNames,
+  lockOtherAdmins,
+  lockSlackRole,
+  upsertSlackRole,
+} from '@sipops/db/queries';
 import type { Actor, Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { recordAudit } from '../record-change.ts';
@@ -50,13 +54,7 @@ export async function grantRole(
     if (before?.role === 'admin') await refuseLastAdmin(deps, tx, input);
     const now = deps.clock.now();
     const { groups: _names, ...who } = input;
-    await tx
-      .insert(slackRoles)
-      .values({ ...who, groupIds, grantedBy: actor, grantedAt: now })
-      .onConflictDoUpdate({
-        target: [slackRoles.teamId, slackRoles.userId],
-        set: { role: input.role, groupIds, grantedBy: actor, grantedAt: now },
-      });
+    await upsertSlackRole(tx, { ...who, groupIds, grantedBy: actor, grantedAt: now });
     await recordRoleAudit(tx, 'role.granted', actor, now, input, before?.role ?? null, input.role, {
       before: before?.groupNames ?? null,
       after: groups,
@@ -84,11 +82,7 @@ async function lockRoleRow(
   tx: Database,
   who: SlackUser,
 ): Promise<{ role: Role; groupIds: string[] | null; groupNames: string[] | null } | null> {
-  const [row] = await tx
-    .select({ role: slackRoles.role, groupIds: slackRoles.groupIds })
-    .from(slackRoles)
-    .where(and(eq(slackRoles.teamId, who.teamId), eq(slackRoles.userId, who.userId)))
-    .for('update');
+  const row = await lockSlackRole(tx, who);
   if (!row) return null;
   const groupNames = row.groupIds
     ? (await findGroupsByIds(tx, row.groupIds)).map((g) => g.name)
@@ -109,12 +103,7 @@ export function refuseConfiguredAdmin(deps: ConfiguredAdmins, who: SlackUser): v
 
 /** The user's current role, its row locked so that two changes queue up. */
 export async function lockRole(tx: Database, who: SlackUser): Promise<Role | null> {
-  const [row] = await tx
-    .select({ role: slackRoles.role })
-    .from(slackRoles)
-    .where(and(eq(slackRoles.teamId, who.teamId), eq(slackRoles.userId, who.userId)))
-    .for('update');
-  return row?.role ?? null;
+  return (await lockSlackRole(tx, who))?.role ?? null;
 }
 
 /** Nobody could grant roles any more: keep one admin per team unless configuration names some. */
@@ -124,17 +113,7 @@ export async function refuseLastAdmin(
   who: SlackUser,
 ): Promise<void> {
   if (deps.configuredAdmins.length > 0) return;
-  const others = await tx
-    .select({ userId: slackRoles.userId })
-    .from(slackRoles)
-    .where(
-      and(
-        eq(slackRoles.teamId, who.teamId),
-        eq(slackRoles.role, 'admin'),
-        ne(slackRoles.userId, who.userId),
-      ),
-    )
-    .for('update');
+  const others = await lockOtherAdmins(tx, who);
   if (others.length === 0) {
     throw new AppError(
       'NOT_ALLOWED',

@@ -1,6 +1,4 @@
-import { findGroupsByIds } from '@sipops/db/queries';
-import { slackRoles } from '@sipops/db/schema';
-import { asc, eq } from 'drizzle-orm';
+import { findGroupsByIds, listSlackRoles } from '@sipops/db/queries';
 import type { Deps } from '../deps.ts';
 import { type ConfiguredAdmins, ROLE_RANK } from '../role-schemas.ts';
 import type { RoleView } from './grant-role.ts';
@@ -10,11 +8,7 @@ export async function listRoles(
   deps: Pick<Deps, 'db'> & ConfiguredAdmins,
   input: { teamId: string },
 ): Promise<RoleView[]> {
-  const rows = await deps.db
-    .select()
-    .from(slackRoles)
-    .where(eq(slackRoles.teamId, input.teamId))
-    .orderBy(asc(slackRoles.userId));
+  const rows = await listSlackRoles(deps.db, input);
   const configured: RoleView[] = deps.configuredAdmins.map((userId) => ({
     teamId: input.teamId,
     userId,

@@ -1,6 +1,10 @@
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
-import { auditLog, clientKeys } from '@sipops/db/schema';
-import { and, eq, isNull, ne } from 'drizzle-orm';
+import {
+  findLiveClientKey,
+  insertAuditRows,
+  insertClientKey,
+  revokeClientKeys,
+} from '@sipops/db/queries';
 import { findLiveLink, type LinkAccess, lockLiveLink } from '../activation/live-link.ts';
 import type { ActivationDeps } from '../deps.ts';
 import { AppError } from '../errors.ts';
@@ -51,45 +55,30 @@ export async function registerClientKey(
         { field: 'token' },
       );
     }
-    const [same] = await tx
-      .select()
-      .from(clientKeys)
-      .where(
-        and(
-          eq(clientKeys.accountId, account.id),
-          eq(clientKeys.fingerprint, fingerprint),
-          isNull(clientKeys.revokedAt),
-        ),
-      );
+    const same = await findLiveClientKey(tx, { accountId: account.id, fingerprint });
     if (same) {
       return { fingerprint, registeredAt: same.registeredAt.toISOString(), isNew: false };
     }
     const now = deps.clock.now();
-    const replaced = await tx
-      .update(clientKeys)
-      .set({ revokedAt: now })
-      .where(
-        and(
-          eq(clientKeys.accountId, account.id),
-          isNull(clientKeys.revokedAt),
-          ne(clientKeys.fingerprint, fingerprint),
-        ),
-      )
-      .returning({ fingerprint: clientKeys.fingerprint });
-    await tx
-      .insert(clientKeys)
-      .values({ accountId: account.id, publicKey, fingerprint, registeredAt: now });
-    // Audited, not notified: the channel follows statuses, not each device key.
-    await tx.insert(auditLog).values({
+    const replaced = await revokeClientKeys(tx, {
+      accountId: account.id,
       at: now,
-      actor: `web:${access.clientAddress}`,
-      action: 'account.key_registered',
-      subjectType: 'account',
-      subjectId: account.id,
-      subjectName: account.username,
-      before: { keys: replaced.map((k) => k.fingerprint) },
-      after: { keys: [fingerprint] },
+      keep: fingerprint,
     });
+    await insertClientKey(tx, { accountId: account.id, publicKey, fingerprint, registeredAt: now });
+    // Audited, not notified: the channel follows statuses, not each device key.
+    await insertAuditRows(tx, [
+      {
+        at: now,
+        actor: `web:${access.clientAddress}`,
+        action: 'account.key_registered',
+        subjectType: 'account',
+        subjectId: account.id,
+        subjectName: account.username,
+        before: { keys: replaced },
+        after: { keys: [fingerprint] },
+      },
+    ]);
     return { fingerprint, registeredAt: now.toISOString(), isNew: true };
   });
 }

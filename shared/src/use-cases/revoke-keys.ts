@@ -1,10 +1,9 @@
-import { clientKeys } from '@sipops/db/schema';
-import { and, eq, isNull } from 'drizzle-orm';
+import { revokeClientKeys, revokeLiveLinks } from '@sipops/db/queries';
 import type { AccountView } from '../account-view.ts';
 import type { Actor, Deps } from '../deps.ts';
 import { queueRegistrationRemoval } from '../registrar/queue-registration-removal.ts';
 import { requireAccountForUpdate } from '../resolve.ts';
-import { revokeLiveLinks, updateAccount } from '../update-account.ts';
+import { updateAccount } from '../update-account.ts';
 
 export type RevokeKeysResult = { account: AccountView; revokedKeys: number };
 
@@ -20,11 +19,7 @@ export async function revokeKeys(
   return deps.db.transaction(async (tx) => {
     const record = await requireAccountForUpdate(tx, name);
     const now = deps.clock.now();
-    const revoked = await tx
-      .update(clientKeys)
-      .set({ revokedAt: now })
-      .where(and(eq(clientKeys.accountId, record.account.id), isNull(clientKeys.revokedAt)))
-      .returning({ id: clientKeys.id });
+    const revoked = await revokeClientKeys(tx, { accountId: record.account.id, at: now });
     await revokeLiveLinks(tx, record.account.id, now);
     await queueRegistrationRemoval(tx, record, now);
     const account = await updateAccount(deps, tx, record, {

@@ -1,5 +1,4 @@
-import { slackRoles } from '@sipops/db/schema';
-import { and, eq } from 'drizzle-orm';
+import { deleteSlackRole } from '@sipops/db/queries';
 import type { Actor, Deps } from '../deps.ts';
 import type { ConfiguredAdmins, RevokeRoleInput } from '../role-schemas.ts';
 import {
@@ -21,9 +20,7 @@ export async function revokeRole(
     const before = await lockRole(tx, input);
     if (before === null) return { before, after: null, groups: null, isChanged: false };
     if (before === 'admin') await refuseLastAdmin(deps, tx, input);
-    await tx
-      .delete(slackRoles)
-      .where(and(eq(slackRoles.teamId, input.teamId), eq(slackRoles.userId, input.userId)));
+    await deleteSlackRole(tx, input);
     await recordRoleAudit(tx, 'role.revoked', actor, deps.clock.now(), input, before, null);
     return { before, after: null, groups: null, isChanged: true };
   });

@@ -1,6 +1,12 @@
 import type { Database } from '@sipops/db/client';
-import { type AccountRecord, findAccountsByIds } from '@sipops/db/queries';
-import { activationLinks, outbox, type SmsTemplates } from '@sipops/db/schema';
+import {
+  type AccountRecord,
+  findAccountsByIds,
+  insertLinks,
+  insertOutboxRows,
+  revokeLiveLinks,
+} from '@sipops/db/queries';
+import type { SmsTemplates } from '@sipops/db/schema';
 import { type AccountStatus, canGetLinkWhileDisabled, nextStatus } from '../account-lifecycle.ts';
 import type { AccountView } from '../account-view.ts';
 import {
@@ -21,7 +27,7 @@ import { AppError } from '../errors.ts';
 import { parseMobileNumber } from '../phone-number.ts';
 import { recordActivationSmsQueued, type SmsQueuedGroup } from '../record-changes-bulk.ts';
 import { requireAccountForUpdate } from '../resolve.ts';
-import { revokeLiveLinks, updateAccounts } from '../update-account.ts';
+import { updateAccounts } from '../update-account.ts';
 import type { QueueActivationSms } from './import-accounts.ts';
 
 export type { ActivationDeps } from '../deps.ts';
@@ -161,21 +167,20 @@ async function issueActivationSms(
     now,
   );
   const tokens = plans.map(() => generateLinkToken());
-  const links = await tx
-    .insert(activationLinks)
-    .values(
-      plans.map((plan, i) => ({
-        accountId: plan.record.account.id,
-        tokenHash: hashLinkToken(tokens[i] ?? ''),
-        kind,
-        createdAt: now,
-        expiresAt,
-      })),
-    )
-    .returning({ id: activationLinks.id, accountId: activationLinks.accountId });
+  const links = await insertLinks(
+    tx,
+    plans.map((plan, i) => ({
+      accountId: plan.record.account.id,
+      tokenHash: hashLinkToken(tokens[i] ?? ''),
+      kind,
+      createdAt: now,
+      expiresAt,
+    })),
+  );
   const linkOf = new Map(links.map((link) => [link.accountId, link.id]));
 
-  await tx.insert(outbox).values(
+  await insertOutboxRows(
+    tx,
     plans.map((plan, i) => {
       const token = tokens[i] ?? '';
       const linkId = linkOf.get(plan.record.account.id);

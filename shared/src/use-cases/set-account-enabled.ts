@@ -1,9 +1,10 @@
+import { revokeLiveLinks } from '@sipops/db/queries';
 import type { AccountView } from '../account-view.ts';
 import { toAccountView } from '../account-view.ts';
 import type { Actor, Deps } from '../deps.ts';
 import { queueRegistrationRemoval } from '../registrar/queue-registration-removal.ts';
 import { requireAccountForUpdate } from '../resolve.ts';
-import { revokeLiveLinks, updateAccount } from '../update-account.ts';
+import { updateAccount } from '../update-account.ts';
 
 export type EnabledResult = { account: AccountView; isChanged: boolean };
 

@@ -1,5 +1,6 @@
 import {
   countAccountsByGroup,
+  countFailedMessages,
   findUsernames,
   listAccountsInStatusSince,
   listFailedDeliveries,
@@ -8,7 +9,6 @@ import {
 import { ACCOUNT_STATUSES, type AccountStatus } from '../account-lifecycle.ts';
 import type { GroupScope } from '../authorize.ts';
 import type { Deps } from '../deps.ts';
-import { countFailedMessages } from '../outbox/outbox-worker.ts';
 
 /** The steps of the automatic activation where an account waits on its user. */
 export const ACTIVATION_STEPS = [

@@ -3,15 +3,11 @@ import {
   createNotifyClient,
   startNotificationWorker,
 } from '@sipops/bot/process/notifications/start-notification-worker';
-import { findGroupChannel } from '@sipops/db/queries';
+import { findGroupChannel, listFailedMessages } from '@sipops/db/queries';
 import { outbox } from '@sipops/db/schema';
 import { createTestDatabase, type TestDatabase, testDatabaseKinds } from '@sipops/db/testing';
 import { accountChangesSchema, plainAccountSchema } from '@sipops/shared/account-schemas';
-import {
-  deliverDueMessages,
-  listFailedMessages,
-  type OutboxWorkerOptions,
-} from '@sipops/shared/outbox/outbox-worker';
+import { deliverDueMessages, type OutboxWorkerOptions } from '@sipops/shared/outbox/outbox-worker';
 import {
   ACTOR,
   extension,
