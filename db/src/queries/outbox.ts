@@ -101,3 +101,8 @@ export function countFailedMessages(db: Database, kinds: OutboxKind[]): Promise<
 export function isQueryError(error: unknown): boolean {
   return error instanceof DrizzleQueryError;
 }
+
+/** The driver's error under a failed query (which drizzle wraps); undefined for other errors. */
+export function queryErrorOf(error: unknown): { cause: unknown } | undefined {
+  return error instanceof DrizzleQueryError ? { cause: error.cause } : undefined;
+}

@@ -3,6 +3,7 @@ import {
   claimDueOutboxRows,
   isQueryError,
   type OutboxKind,
+  queryErrorOf,
   settleOutboxRow,
   takeRateTurn,
 } from '@sipops/db/queries';
@@ -162,7 +163,8 @@ function isDatabaseFailure(error: unknown): boolean {
  */
 function asDeliveryFailure(error: unknown): unknown {
   if (error instanceof RetryableError || !isDatabaseFailure(error)) return error;
-  const cause = error instanceof DrizzleQueryError ? error.cause : error;
+  const query = queryErrorOf(error);
+  const cause = query ? query.cause : error;
   const reason = cause instanceof Error ? cause.message : 'no answer';
   return new RetryableError(`the database failed during the delivery: ${reason}`, undefined, true);
 }
