@@ -35,7 +35,8 @@ export function readStartConfig(
   partsFlag?: string,
   options: { isBotChecked?: boolean } = {},
 ): StartConfig {
-  let choice: PartsChoice | undefined;
+  const partsOf = (runtime: RuntimeConfig, server: ServerSettings) =>
+    chooseParts(server, partsFlag, runtime.databaseUrl !== undefined);
   const { runtime, server, ...others } = readConfig(
     env,
     {
@@ -47,16 +48,17 @@ export function readStartConfig(
     },
     ({ runtime, server, bot }) => {
       if (!runtime || !server) return [];
-      const chosen = chooseParts(server, partsFlag, runtime.databaseUrl !== undefined);
+      const chosen = partsOf(runtime, server);
       if (typeof chosen === 'string') return [chosen];
-      choice = chosen;
-      if (options.isBotChecked !== false && bot?.mode === 'off')
-        if (chosen.arePartsChosen && chosen.parts.has('bot'))
-          return [`${chosen.partsSource}: runs the bot, which needs Slack: ${bot.missing}`];
+      const isBotMissing = options.isBotChecked !== false && bot?.mode === 'off';
+      if (isBotMissing && chosen.arePartsChosen && chosen.parts.has('bot'))
+        return [`${chosen.partsSource}: runs the bot, which needs Slack: ${bot.missing}`];
       return [];
     },
   );
-  if (!choice) throw new ConfigError(['SIPOPS_PARTS: could not be read']);
+  // Checked above: a wrong choice was one of the problems.
+  const choice = partsOf(runtime, server);
+  if (typeof choice === 'string') throw new ConfigError([choice]);
   return { server: { ...server, ...choice, runtime }, ...others };
 }
 
