@@ -39,15 +39,34 @@ export function pickLocale(query: string | null, acceptLanguage: string | null):
   return DEFAULT_LOCALE;
 }
 
+/**
+ * Building a formatter costs far more than using one (it loads the locale's and the zone's data),
+ * and every set-up page shows a date: one per language and zone, kept. Profiles name few zones;
+ * the bound only guards against an unbounded set of them.
+ */
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+const MAX_DATE_TIME_FORMATS = 200;
+
+function dateTimeFormat(locale: Locale, timeZone: string): Intl.DateTimeFormat {
+  const key = `${locale} ${timeZone}`;
+  let format = dateTimeFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(MESSAGES[locale].intlTag, {
+      day: 'numeric',
+      month: 'long',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      timeZone,
+      timeZoneName: 'short',
+    });
+    if (dateTimeFormats.size >= MAX_DATE_TIME_FORMATS) dateTimeFormats.clear();
+    dateTimeFormats.set(key, format);
+  }
+  return format;
+}
+
 /** A moment in the profile's time zone, in the language's own format, with the zone named. */
 export function formatDateTime(locale: Locale, timeZone: string, iso: string): string {
-  return new Intl.DateTimeFormat(MESSAGES[locale].intlTag, {
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    timeZone,
-    timeZoneName: 'short',
-  }).format(new Date(iso));
+  return dateTimeFormat(locale, timeZone).format(new Date(iso));
 }
