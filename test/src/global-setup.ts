@@ -1,6 +1,6 @@
 import { prepareTestDatabaseTemplates } from '@sipops/db/testing';
 import postgres from 'postgres';
-import { buildApp } from './build-app.ts';
+import { buildAppInBackground } from './build-app.ts';
 import { ensureSystemPackages } from './system-packages.ts';
 
 /** The local server CI uses; a developer's run takes it when TEST_DATABASE_URL is not set. */
@@ -15,7 +15,10 @@ export const DEFAULT_TEST_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/tes
  */
 export default async function setup(): Promise<() => Promise<void>> {
   ensureSystemPackages();
-  buildApp();
+  // The builds take seconds even when cached: the databases are settled meanwhile.
+  const built = buildAppInBackground();
+  // Awaited below; a setup that fails before then reports its own error, not the build's too.
+  built.catch(() => {});
   const given = process.env.TEST_DATABASE_URL;
   const url = given || DEFAULT_TEST_DATABASE_URL;
   const problem = await reach(url);
@@ -29,6 +32,12 @@ export default async function setup(): Promise<() => Promise<void>> {
   // Test workers start after this and inherit it, and the templates' variables.
   process.env.TEST_DATABASE_URL = url;
   const dropTemplates = await prepareTestDatabaseTemplates(url);
+  try {
+    await built;
+  } catch (error) {
+    await dropTemplates();
+    throw error;
+  }
   console.log(`[sipops] integration tests run on PGlite and on Postgres (${new URL(url).host}).`);
   return dropTemplates;
 }

@@ -76,7 +76,8 @@ export async function waitForHealth(server: RunningServer, timeoutMs: number): P
     } catch {
       // Not listening yet.
     }
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Asked often: every test that starts a server waits here, and an answer costs little.
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`no healthy answer within ${timeoutMs} ms:\n${server.output()}`);
 }
