@@ -49,7 +49,8 @@ const CHANGES_PER_STATEMENT = 1000;
 export async function recordAccountChanges(
   tx: Database,
   changes: readonly AccountChange[],
-  options: { isNotified?: boolean } = {},
+  /** isAudited false: the audit rows are written already (by the account writer). */
+  options: { isNotified?: boolean; isAudited?: boolean } = {},
 ): Promise<void> {
   for (let start = 0; start < changes.length; start += CHANGES_PER_STATEMENT) {
     const some = changes.slice(start, start + CHANGES_PER_STATEMENT).map((change) => {
@@ -57,19 +58,20 @@ export async function recordAccountChanges(
       if (!subject) throw new Error('an account change needs a before or an after');
       return { change, subject };
     });
-    await insertAuditRows(
-      tx,
-      some.map(({ change, subject }) => ({
-        at: change.at,
-        actor: change.actor,
-        action: change.event,
-        subjectType: 'account' as const,
-        subjectId: subject.id,
-        subjectName: subject.username,
-        before: snapshot(change.before),
-        after: snapshot(change.after, change.isPasswordChanged),
-      })),
-    );
+    if (options.isAudited !== false)
+      await insertAuditRows(
+        tx,
+        some.map(({ change, subject }) => ({
+          at: change.at,
+          actor: change.actor,
+          action: change.event,
+          subjectType: 'account' as const,
+          subjectId: subject.id,
+          subjectName: subject.username,
+          before: snapshot(change.before),
+          after: snapshot(change.after, change.isPasswordChanged),
+        })),
+      );
     // A batch's SMS notify once per group (recordActivationSmsQueued), not once an account.
     if (options.isNotified === false) continue;
     await insertOutboxRows(

@@ -1,40 +1,6 @@
 import type { Database } from '@sipops/db/client';
 import { insertOutboxRows } from '@sipops/db/queries';
-import { auditLog } from '@sipops/db/schema';
-import type { AccountView } from './account-view.ts';
-import { insertJsonRows } from './batch/bulk-sql.ts';
 import type { Actor } from './deps.ts';
-import { snapshot } from './record-change.ts';
-
-const AUDIT_KEYS = ['subjectId', 'subjectName', 'after'] as const;
-
-/**
- * The audit rows of many accounts created at once (a batch import), as one statement: the same
- * rows recordAccountChange writes one by one, password masked the same way. Built apart from its
- * execution so that the next chunk is serialised while the database writes the previous one.
- */
-export function auditAccountsCreated(change: {
-  actor: Actor;
-  at: Date;
-  accounts: readonly AccountView[];
-}): ReturnType<typeof insertJsonRows> {
-  return insertJsonRows(
-    auditLog,
-    AUDIT_KEYS,
-    change.accounts.map((view) => ({
-      subjectId: view.id,
-      subjectName: view.username,
-      after: snapshot(view),
-    })),
-    {
-      at: change.at,
-      actor: change.actor,
-      action: 'account.created',
-      subjectType: 'account',
-      before: null,
-    },
-  );
-}
 
 export type ImportedGroup = { groupId: string; group: string; accounts: number };
 

@@ -128,50 +128,6 @@ export async function listAccountRecords(
   return { records: rows.map(toRecord), total: totals[0]?.total ?? 0 };
 }
 
-/** Which of these numbers are taken already, and by whom. */
-export async function findTakenNumbers(
-  db: Database,
-  numbers: string[],
-): Promise<{ number: string; username: string }[]> {
-  if (numbers.length === 0) return [];
-  return db
-    .select({ number: virtualNumbers.number, username: accounts.username })
-    .from(virtualNumbers)
-    .innerJoin(accounts, eq(accounts.id, virtualNumbers.accountId))
-    .where(inArray(virtualNumbers.number, numbers));
-}
-
-/**
- * Whether a name is taken for a new account's username: usernames and numbers share one
- * namespace (`show 111` must name one account), so another account's number takes it too.
- */
-export async function isUsernameTaken(db: Database, username: string): Promise<boolean> {
-  const [row] = await db
-    .select({ id: accounts.id })
-    .from(accounts)
-    .where(eq(accounts.username, username))
-    .limit(1);
-  if (row) return true;
-  const [number] = await db
-    .select({ number: virtualNumbers.number })
-    .from(virtualNumbers)
-    .where(eq(virtualNumbers.number, username))
-    .limit(1);
-  return number !== undefined;
-}
-
-/** The accounts whose username is one of these numbers. */
-export async function findUsernamesAmong(
-  db: Database,
-  numbers: string[],
-): Promise<{ username: string }[]> {
-  if (numbers.length === 0) return [];
-  return db
-    .select({ username: accounts.username })
-    .from(accounts)
-    .where(inArray(accounts.username, numbers));
-}
-
 /** Sets the same values on the accounts given (updatedAt included by the caller). */
 export async function updateAccountsById(
   tx: Database,

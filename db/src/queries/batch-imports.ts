@@ -92,3 +92,46 @@ export async function finishImportSmsProgress(
     .set({ smsProgressDoneAt: at })
     .where(and(eq(batchImports.id, importId), isNull(batchImports.smsProgressDoneAt)));
 }
+
+export type BatchImportRow = typeof batchImports.$inferSelect;
+
+/**
+ * Claims an import id for this transaction; false when it is imported already (or being imported:
+ * the claim then waits for that transaction to end).
+ */
+export async function claimImport(
+  db: Database,
+  params: { id: string; actor: string; at: Date; smsProgressChannel: string | null },
+): Promise<boolean> {
+  const [claimed] = await db
+    .insert(batchImports)
+    .values({
+      id: params.id,
+      actor: params.actor,
+      createdAt: params.at,
+      accountCount: 0,
+      smsProgressChannel: params.smsProgressChannel,
+    })
+    .onConflictDoNothing()
+    .returning({ id: batchImports.id });
+  return claimed !== undefined;
+}
+
+export async function findImport(
+  db: Database,
+  params: { id: string },
+): Promise<BatchImportRow | undefined> {
+  const [row] = await db.select().from(batchImports).where(eq(batchImports.id, params.id));
+  return row;
+}
+
+/** The figures of an import once written: accounts created, activation SMS queued. */
+export async function setImportCounts(
+  db: Database,
+  params: { id: string; accountCount: number; smsQueued: number },
+): Promise<void> {
+  await db
+    .update(batchImports)
+    .set({ accountCount: params.accountCount, smsQueued: params.smsQueued })
+    .where(eq(batchImports.id, params.id));
+}

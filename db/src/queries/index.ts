@@ -1,3 +1,4 @@
+export * from './account-writer.ts';
 export * from './accounts.ts';
 export * from './activation-links.ts';
 export * from './audit.ts';

@@ -1,10 +1,8 @@
 import type { PlainAccountInput } from '../account-schemas.ts';
 import type { AccountView } from '../account-view.ts';
-import { type GroupScope, requireGroupInScope } from '../authorize.ts';
+import type { GroupScope } from '../authorize.ts';
+import { createOneAccount } from '../create-account.ts';
 import type { Actor, Deps } from '../deps.ts';
-import { insertAccount } from '../insert-account.ts';
-import { recordAccountChange } from '../record-change.ts';
-import { requireGroup, requireProfile } from '../resolve.ts';
 
 /** The plain way: staff set every field; the account works at once (enabled). */
 export async function createPlainAccount(
@@ -13,41 +11,26 @@ export async function createPlainAccount(
   input: PlainAccountInput,
   scope: GroupScope = null,
 ): Promise<AccountView> {
-  return deps.db.transaction(async (tx) => {
-    const group = await requireGroup(tx, input.group);
-    requireGroupInScope(scope, group.id, `group "${group.name}"`);
-    const profile = input.profile ? await requireProfile(tx, input.profile) : null;
-    const common = {
+  return createOneAccount(deps, actor, scope, input, (group, profile) => {
+    const isPgsm = input.type === 'pgsm';
+    return {
+      way: 'plain',
+      type: input.type,
       username: input.username,
       password: input.password,
+      sealedPassword: undefined,
       number: input.number.value,
       secondaryNumber: input.secondaryNumber?.value ?? null,
-      groupId: group.id,
-      profileId: profile?.id ?? null,
-      createdVia: 'plain' as const,
+      group,
+      profile,
+      securityModel: isPgsm ? input.securityModel : null,
+      obfuscation: isPgsm ? input.obfuscation : null,
+      obfuscationKey: isPgsm ? input.obfuscationKey : null,
+      keepAlive: isPgsm ? input.keepAlive : null,
+      deny: isPgsm ? [] : input.deny,
+      permit: isPgsm ? [] : input.permit,
       enabled: true,
+      isSmsCandidate: false,
     };
-    const view = await insertAccount(
-      deps,
-      tx,
-      input.type === 'pgsm'
-        ? {
-            ...common,
-            type: 'pgsm',
-            securityModel: input.securityModel,
-            obfuscation: input.obfuscation,
-            obfuscationKey: input.obfuscationKey,
-            keepAlive: input.keepAlive,
-          }
-        : { ...common, type: 'snom', deny: input.deny, permit: input.permit },
-    );
-    await recordAccountChange(tx, {
-      event: 'account.created',
-      actor,
-      at: deps.clock.now(),
-      before: null,
-      after: view,
-    });
-    return view;
   });
 }

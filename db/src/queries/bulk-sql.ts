@@ -4,9 +4,8 @@ import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 /**
  * `insert into <table> … select … from jsonb_to_recordset($1)`: thousands of rows in one statement
  * with one bind parameter, so Postgres's limit of 65,535 parameters a statement never comes near,
- * on postgres.js and PGlite alike (COPY is not on PGlite's driver path). The rows are the table's
- * insert objects: their `keys` (TypeScript names) are serialised, each column typed from the
- * schema. What all rows share (a date, an actor) is `fixed`: bound once, not in every row.
+ * on postgres.js and PGlite alike. The rows are the table's insert objects: their `keys`
+ * (TypeScript names) are serialised, each column typed from the schema. What all rows share (a date, an actor) is `fixed`: bound once, not in every row.
  */
 export function insertJsonRows<T extends PgTable, K extends keyof T['$inferInsert'] & string>(
   table: T,

@@ -1,0 +1,259 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { and, eq, getTableColumns, type SQL, sql } from 'drizzle-orm';
+import type { Database } from '../client.ts';
+import { accounts, auditLog, virtualNumbers } from '../schema/index.ts';
+import { insertJsonRows, isAnyOf } from './bulk-sql.ts';
+
+/**
+ * The SQL of the one writer of new accounts (single creations are a batch of one, imports are
+ * many): the uniqueness look-ups before writing, and the writing of accounts, their numbers and
+ * their audit rows.
+ */
+
+/** The columns of an account the writer sets (the others are the same for the whole batch). */
+export const WRITTEN_ACCOUNT_KEYS = [
+  'id',
+  'username',
+  'passwordEncrypted',
+  'sipHa1',
+  'sipHa1Realm',
+  'number',
+  'secondaryNumber',
+  'type',
+  'createdVia',
+  'groupId',
+  'profileId',
+  'securityModel',
+  'obfuscation',
+  'obfuscationKey',
+  'keepAlive',
+  'deny',
+  'permit',
+  'enabled',
+] as const;
+
+type AccountInsert = typeof accounts.$inferInsert;
+export type WrittenAccount = Required<Pick<AccountInsert, (typeof WRITTEN_ACCOUNT_KEYS)[number]>>;
+
+/** An account to write with what its `account.created` audit row says of it (password masked). */
+export type AccountToWrite = { account: WrittenAccount; audit: unknown };
+
+/** Below this many accounts a write is three statements; from it on, COPY into a staging table. */
+const COPY_FROM_ROWS = 100;
+const STAGING = 'account_staging';
+
+/** Which of these numbers other accounts hold, primary or secondary, and the holder's username. */
+export async function findNumberHolders(
+  db: Database,
+  params: { numbers: readonly string[] },
+): Promise<{ number: string; username: string }[]> {
+  if (params.numbers.length === 0) return [];
+  return db
+    .select({ number: virtualNumbers.number, username: accounts.username })
+    .from(virtualNumbers)
+    .innerJoin(accounts, eq(accounts.id, virtualNumbers.accountId))
+    .where(isAnyOf(virtualNumbers.number, params.numbers));
+}
+
+/** Which of these values are the usernames of accounts. */
+export async function findUsernamesAmong(
+  db: Database,
+  params: { values: readonly string[] },
+): Promise<Set<string>> {
+  if (params.values.length === 0) return new Set();
+  const rows = await db
+    .select({ username: accounts.username })
+    .from(accounts)
+    .where(isAnyOf(accounts.username, params.values));
+  return new Set(rows.map((row) => row.username));
+}
+
+/**
+ * Which of these usernames are taken already: as an account's username, or as its number
+ * (usernames and numbers share one namespace, so that `show 111` names one account).
+ */
+export async function findTakenUsernames(
+  db: Database,
+  params: { usernames: readonly string[] },
+): Promise<Set<string>> {
+  if (params.usernames.length === 0) return new Set();
+  const [named, numbered] = await Promise.all([
+    findUsernamesAmong(db, { values: params.usernames }),
+    db
+      .select({ number: virtualNumbers.number })
+      .from(virtualNumbers)
+      .where(isAnyOf(virtualNumbers.number, params.usernames)),
+  ]);
+  return new Set([...named, ...numbered.map((row) => row.number)]);
+}
+
+/**
+ * Writes new accounts, their numbers and their `account.created` audit rows, all stamped `at`.
+ * Many accounts on Postgres go by `COPY … FROM STDIN` into a temporary staging table, then
+ * `INSERT … SELECT` into the real tables, in the caller's transaction; few, or on PGlite, by three
+ * multi-row statements sent together. A unique key violated fails it as the statement would.
+ */
+export async function writeAccounts(
+  db: Database,
+  params: { rows: readonly AccountToWrite[]; at: Date; actor: string },
+): Promise<void> {
+  if (params.rows.length === 0) return;
+  const copier = copyClientOf(db);
+  if (copier && params.rows.length >= COPY_FROM_ROWS) return copyAccounts(db, copier, params);
+  const fixed = {
+    status: 'created',
+    statusChangedAt: params.at,
+    createdAt: params.at,
+    updatedAt: params.at,
+  } as const;
+  const numbers: (typeof virtualNumbers.$inferInsert)[] = [];
+  for (const { account } of params.rows) {
+    numbers.push({ number: account.number, accountId: account.id, kind: 'primary' });
+    if (account.secondaryNumber)
+      numbers.push({ number: account.secondaryNumber, accountId: account.id, kind: 'secondary' });
+  }
+  const audit = insertJsonRows(
+    auditLog,
+    ['subjectId', 'subjectName', 'after'],
+    params.rows.map(({ account, audit }) => ({
+      subjectId: account.id,
+      subjectName: account.username,
+      after: audit,
+    })),
+    { ...auditFixed(params), before: null },
+  );
+  // Sent together, pipelined on the connection. A failure aborts the transaction and fails the
+  // statements after it: the first failure says why.
+  const results = await Promise.allSettled([
+    db.execute(
+      insertJsonRows(
+        accounts,
+        WRITTEN_ACCOUNT_KEYS,
+        params.rows.map((row) => row.account),
+        fixed,
+      ),
+    ),
+    db.execute(insertJsonRows(virtualNumbers, ['number', 'accountId', 'kind'], numbers)),
+    db.execute(audit),
+  ]);
+  for (const result of results) if (result.status === 'rejected') throw result.reason;
+}
+
+function auditFixed(params: { at: Date; actor: string }) {
+  return {
+    at: params.at,
+    actor: params.actor,
+    action: 'account.created',
+    subjectType: 'account',
+  } as const;
+}
+
+/** postgres.js's client under a Drizzle connection or transaction: it streams COPY; PGlite not. */
+type CopyClient = { unsafe(query: string): { writable(): Promise<NodeJS.WritableStream> } };
+
+function copyClientOf(db: Database): CopyClient | undefined {
+  const client = (db as unknown as { _: { session: { client?: unknown } } })._.session.client;
+  const unsafe = (client as { unsafe?: unknown } | undefined)?.unsafe;
+  return typeof unsafe === 'function' ? (client as CopyClient) : undefined;
+}
+
+const columns = getTableColumns(accounts);
+const stagedColumns = WRITTEN_ACCOUNT_KEYS.map((key) => columns[key]);
+const STAGING_DDL = `create temporary table if not exists ${STAGING} (${stagedColumns
+  .map((column) => `"${column.name}" ${column.getSQLType()}`)
+  .join(', ')}, audit_after jsonb) on commit drop`;
+const COPY_INTO_STAGING = `copy ${STAGING} (${stagedColumns.map((c) => `"${c.name}"`).join(', ')}, audit_after) from stdin`;
+
+async function copyAccounts(
+  db: Database,
+  copier: CopyClient,
+  params: { rows: readonly AccountToWrite[]; at: Date; actor: string },
+): Promise<void> {
+  await db.execute(sql.raw(STAGING_DDL));
+  const into = await copier.unsafe(COPY_INTO_STAGING).writable();
+  await pipeline(Readable.from(copyLines(params.rows)), into);
+  const staged = sql.raw(STAGING);
+  const names = sql.raw(stagedColumns.map((c) => `"${c.name}"`).join(', '));
+  const at = sql`${params.at.toISOString()}::timestamptz`;
+  const results = await Promise.allSettled([
+    db.execute(
+      sql`insert into ${accounts} (${names}, status, status_changed_at, created_at, updated_at) select ${names}, 'created', ${at}, ${at}, ${at} from ${staged}`,
+    ),
+    db.execute(
+      sql`insert into ${virtualNumbers} (number, account_id, kind) select number, id, 'primary' from ${staged} union all select secondary_number, id, 'secondary' from ${staged} where secondary_number is not null`,
+    ),
+    db.execute(
+      sql`insert into ${auditLog} (at, actor, action, subject_type, subject_id, subject_name, before, after) select ${at}, ${params.actor}::text, 'account.created', 'account', id::text, username, null, audit_after from ${staged}`,
+    ),
+    db.execute(sql`truncate ${staged}`),
+  ]);
+  for (const result of results) if (result.status === 'rejected') throw result.reason;
+}
+
+/** COPY's text format: tab-separated, `\N` for null, backslash escapes. */
+function* copyLines(rows: readonly AccountToWrite[]): Generator<string> {
+  let text = '';
+  for (const { account, audit } of rows) {
+    const cells = WRITTEN_ACCOUNT_KEYS.map((key) => copyCell(account[key]));
+    cells.push(copyText(JSON.stringify(audit)));
+    text += `${cells.join('\t')}\n`;
+    if (text.length >= 1 << 16) {
+      yield text;
+      text = '';
+    }
+  }
+  if (text) yield text;
+}
+
+function copyCell(value: unknown): string {
+  if (value === null || value === undefined) return '\\N';
+  if (typeof value === 'boolean') return value ? 't' : 'f';
+  if (typeof value === 'number') return String(value);
+  if (Array.isArray(value))
+    return copyText(
+      `{${value.map((v) => `"${String(v).replace(/[\\"]/g, (c) => `\\${c}`)}"`).join(',')}}`,
+    );
+  return copyText(String(value));
+}
+
+function copyText(text: string): string {
+  return /[\\\t\n\r]/.test(text)
+    ? text.replace(/[\\\t\n\r]/g, (c) =>
+        c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r',
+      )
+    : text;
+}
+
+/**
+ * Gives a written account a new username (a later row of its import names the one it was drawn):
+ * its HA1 made again with it, and its audit rows saying it.
+ */
+export async function renameWrittenAccount(
+  db: Database,
+  params: { id: string; username: string; sipHa1: string },
+): Promise<void> {
+  await db
+    .update(accounts)
+    .set({ username: params.username, sipHa1: params.sipHa1 })
+    .where(eq(accounts.id, params.id));
+  await db
+    .update(auditLog)
+    .set({
+      subjectName: params.username,
+      after: sql`jsonb_set(${auditLog.after}, '{username}', to_jsonb(${params.username}::text))`,
+    })
+    .where(and(eq(auditLog.subjectType, 'account'), eq(auditLog.subjectId, params.id)));
+}
+
+/** A written account's sealed password and realm, to hash it again. */
+export async function findAccountSecret(
+  db: Database,
+  params: { id: string },
+): Promise<{ passwordEncrypted: string; realm: string } | undefined> {
+  const [row] = await db
+    .select({ passwordEncrypted: accounts.passwordEncrypted, realm: accounts.sipHa1Realm })
+    .from(accounts)
+    .where(eq(accounts.id, params.id));
+  return row;
+}
