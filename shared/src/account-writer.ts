@@ -68,6 +68,11 @@ export type AccountWriterOptions = {
   onProgress?: ProgressListener | undefined;
   /** Rows a chunk; a single creation writes its one at finish. */
   chunkRows?: number | undefined;
+  /**
+   * Where to look up drawn usernames among existing accounts: beside the transaction (another
+   * connection), so that it does not wait for the chunk being written; by default the transaction.
+   */
+  reader?: Database | undefined;
   /** What to say when a unique key is taken by another account meanwhile, by constraint name. */
   takenMeanwhile?: Record<string, AppError> | undefined;
 };
@@ -98,6 +103,7 @@ export class AccountWriter {
   private readonly progress: ReturnType<typeof throttleProgress>;
   private readonly chunkRows: number;
   private readonly takenMeanwhile: Record<string, AppError>;
+  private readonly reader: Database;
 
   constructor(
     private readonly deps: Pick<Deps, 'secretKey'>,
@@ -110,6 +116,7 @@ export class AccountWriter {
     this.progress = throttleProgress(options.onProgress);
     this.chunkRows = options.chunkRows ?? WRITE_CHUNK_ROWS;
     this.takenMeanwhile = { ...TAKEN_MEANWHILE, ...options.takenMeanwhile };
+    this.reader = options.reader ?? tx;
   }
 
   async load(): Promise<void> {
@@ -141,7 +148,7 @@ export class AccountWriter {
 
   async finish(): Promise<void> {
     if (this.pending.length > 0) await this.flush();
-    if (this.checks.errorCount === 0) this.send();
+    if (this.checks.errorCount === 0) void this.send();
     await this.writing;
     this.progress({ phase: 'importing', rows: this.written }, true);
   }
@@ -168,7 +175,7 @@ export class AccountWriter {
     while ((await findTakenUsernames(this.tx, { usernames: [next] })).size > 0) next = this.draw();
     this.drawn.set(next, holder);
     // Its chunk may still wait to be sent.
-    this.send();
+    void this.send();
     await this.writing;
     // The rare repair of an account already written under a username a later row names.
     const secret = await findAccountSecret(this.tx, { id });
@@ -191,18 +198,22 @@ export class AccountWriter {
       return;
     }
     await this.avoidTakenUsernames(chunk);
-    this.send();
+    const before = this.send();
     this.ready = await this.prepare(chunk);
+    // At most one chunk written while the next waits prepared and the one after it is read.
+    await before;
   }
 
-  /** Sends the prepared chunk, to be written after the one being written. */
-  private send(): void {
+  /** Sends the prepared chunk, to be written after the one being written; that one's end. */
+  private send(): Promise<void> {
+    const before = this.writing;
     const chunk = this.ready;
-    if (!chunk) return;
+    if (!chunk) return before;
     this.ready = undefined;
-    this.writing = this.writing.then(() => this.write(chunk));
+    this.writing = before.then(() => this.write(chunk));
     // Handled here so that a failure waits for the next await of `writing` instead of crashing.
     this.writing.catch(() => {});
+    return before;
   }
 
   /** Drawn usernames the database holds already are drawn again, looked up a chunk at a time. */
@@ -211,7 +222,7 @@ export class AccountWriter {
       (row) => row.username !== undefined && this.drawn.get(row.username)?.account === row,
     );
     while (drawing.length > 0) {
-      const held = await findTakenUsernames(this.tx, {
+      const held = await findTakenUsernames(this.reader, {
         usernames: drawing.map((row) => row.username ?? ''),
       });
       drawing = drawing.filter((row) => held.has(row.username ?? ''));

@@ -39,9 +39,8 @@ export type WrittenAccount = Required<Pick<AccountInsert, (typeof WRITTEN_ACCOUN
 /** An account to write with what its `account.created` audit row says of it (password masked). */
 export type AccountToWrite = { account: WrittenAccount; audit: unknown };
 
-/** Below this many accounts a write is three statements; from it on, COPY into a staging table. */
+/** Below this many accounts a write is three multi-row statements; from it on, three COPYs. */
 const COPY_FROM_ROWS = 100;
-const STAGING = 'account_staging';
 
 /** Which of these numbers other accounts hold, primary or secondary, and the holder's username. */
 export async function findNumberHolders(
@@ -90,9 +89,10 @@ export async function findTakenUsernames(
 
 /**
  * Writes new accounts, their numbers and their `account.created` audit rows, all stamped `at`.
- * Many accounts on Postgres go by `COPY … FROM STDIN` into a temporary staging table, then
- * `INSERT … SELECT` into the real tables, in the caller's transaction; few, or on PGlite, by three
- * multi-row statements sent together. A unique key violated fails it as the statement would.
+ * Many accounts on Postgres go by `COPY … FROM STDIN` straight into the tables, in the caller's
+ * transaction (the rows' own work, their indexes and triggers, is then all the database does);
+ * few, or on PGlite, by three multi-row statements sent together. A unique key taken fails it
+ * with the constraint's name, as the statements would.
  */
 export async function writeAccounts(
   db: Database,
@@ -100,7 +100,7 @@ export async function writeAccounts(
 ): Promise<void> {
   if (params.rows.length === 0) return;
   const copier = copyClientOf(db);
-  if (copier && params.rows.length >= COPY_FROM_ROWS) return copyAccounts(db, copier, params);
+  if (copier && params.rows.length >= COPY_FROM_ROWS) return copyAccounts(copier, params);
   const fixed = {
     status: 'created',
     statusChangedAt: params.at,
@@ -149,6 +149,15 @@ function auditFixed(params: { at: Date; actor: string }) {
   } as const;
 }
 
+/**
+ * Where to read beside a transaction that is busy writing, for look-ups that need only what other
+ * transactions committed: the pool on Postgres (another connection, so they run while the
+ * transaction writes); on PGlite, whose one connection the transaction holds, the transaction.
+ */
+export function readerBeside(pool: Database, tx: Database): Database {
+  return copyClientOf(pool) ? pool : tx;
+}
+
 /** postgres.js's client under a Drizzle connection or transaction: it streams COPY; PGlite not. */
 type CopyClient = { unsafe(query: string): { writable(): Promise<NodeJS.WritableStream> } };
 
@@ -158,54 +167,63 @@ function copyClientOf(db: Database): CopyClient | undefined {
   return typeof unsafe === 'function' ? (client as CopyClient) : undefined;
 }
 
-const columns = getTableColumns(accounts);
-const stagedColumns = WRITTEN_ACCOUNT_KEYS.map((key) => columns[key]);
-const STAGING_DDL = `create temporary table if not exists ${STAGING} (${stagedColumns
-  .map((column) => `"${column.name}" ${column.getSQLType()}`)
-  .join(', ')}, audit_after jsonb) on commit drop`;
-const COPY_INTO_STAGING = `copy ${STAGING} (${stagedColumns.map((c) => `"${c.name}"`).join(', ')}, audit_after) from stdin`;
+const accountColumns = getTableColumns(accounts);
+const COPY_ACCOUNTS = `copy accounts (${WRITTEN_ACCOUNT_KEYS.map((key) => `"${accountColumns[key].name}"`).join(', ')}, status, status_changed_at, created_at, updated_at) from stdin`;
+const COPY_NUMBERS = 'copy virtual_numbers (number, account_id, kind) from stdin';
+const COPY_AUDIT =
+  'copy audit_log (at, actor, action, subject_type, subject_id, subject_name, after) from stdin';
 
+/**
+ * The three tables a COPY each, in foreign-key order, one after the other on the transaction's
+ * connection (postgres.js runs one COPY at a time on a connection).
+ */
 async function copyAccounts(
-  db: Database,
   copier: CopyClient,
   params: { rows: readonly AccountToWrite[]; at: Date; actor: string },
 ): Promise<void> {
-  await db.execute(sql.raw(STAGING_DDL));
-  const into = await copier.unsafe(COPY_INTO_STAGING).writable();
-  await pipeline(Readable.from(copyLines(params.rows)), into);
-  const staged = sql.raw(STAGING);
-  const names = sql.raw(stagedColumns.map((c) => `"${c.name}"`).join(', '));
-  const at = sql`${params.at.toISOString()}::timestamptz`;
-  const results = await Promise.allSettled([
-    db.execute(
-      sql`insert into ${accounts} (${names}, status, status_changed_at, created_at, updated_at) select ${names}, 'created', ${at}, ${at}, ${at} from ${staged}`,
-    ),
-    db.execute(
-      sql`insert into ${virtualNumbers} (number, account_id, kind) select number, id, 'primary' from ${staged} union all select secondary_number, id, 'secondary' from ${staged} where secondary_number is not null`,
-    ),
-    db.execute(
-      sql`insert into ${auditLog} (at, actor, action, subject_type, subject_id, subject_name, before, after) select ${at}, ${params.actor}::text, 'account.created', 'account', id::text, username, null, audit_after from ${staged}`,
-    ),
-    db.execute(sql`truncate ${staged}`),
-  ]);
-  for (const result of results) if (result.status === 'rejected') throw result.reason;
-}
-
-/** COPY's text format: tab-separated, `\N` for null, backslash escapes. */
-function* copyLines(rows: readonly AccountToWrite[]): Generator<string> {
-  let text = '';
-  for (const { account, audit } of rows) {
-    const cells = WRITTEN_ACCOUNT_KEYS.map((key) => copyCell(account[key]));
-    cells.push(copyText(JSON.stringify(audit)));
-    text += `${cells.join('\t')}\n`;
-    if (text.length >= 1 << 16) {
-      yield text;
-      text = '';
+  const { rows } = params;
+  const at = params.at.toISOString();
+  const fixed = `\tcreated\t${at}\t${at}\t${at}\n`;
+  await copyInto(copier, COPY_ACCOUNTS, function* () {
+    for (const { account } of rows)
+      yield WRITTEN_ACCOUNT_KEYS.map((key) => copyCell(account[key])).join('\t') + fixed;
+  });
+  await copyInto(copier, COPY_NUMBERS, function* () {
+    for (const { account } of rows) {
+      yield `${copyText(account.number)}\t${account.id}\tprimary\n`;
+      if (account.secondaryNumber)
+        yield `${copyText(account.secondaryNumber)}\t${account.id}\tsecondary\n`;
     }
-  }
-  if (text) yield text;
+  });
+  const audited = `${at}\t${copyText(params.actor)}\taccount.created\taccount\t`;
+  await copyInto(copier, COPY_AUDIT, function* () {
+    for (const { account, audit } of rows)
+      yield `${audited}${account.id}\t${copyText(account.username)}\t${copyText(JSON.stringify(audit))}\n`;
+  });
 }
 
+/** Streams COPY's text lines into a table, about 64 KB a socket write rather than a row each. */
+async function copyInto(copier: CopyClient, statement: string, lines: () => Iterable<string>) {
+  const into = await copier.unsafe(statement).writable();
+  await pipeline(
+    Readable.from(
+      (function* () {
+        let text = '';
+        for (const line of lines()) {
+          text += line;
+          if (text.length >= 1 << 16) {
+            yield text;
+            text = '';
+          }
+        }
+        if (text) yield text;
+      })(),
+    ),
+    into,
+  );
+}
+
+/** A value in COPY's text format: `\\N` for null, backslash escapes. */
 function copyCell(value: unknown): string {
   if (value === null || value === undefined) return '\\N';
   if (typeof value === 'boolean') return value ? 't' : 'f';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Database } from '@sipops/db/client';
-import { claimImport, findImport, setImportCounts } from '@sipops/db/queries';
+import { claimImport, findImport, readerBeside, setImportCounts } from '@sipops/db/queries';
 import { z } from 'zod';
 import { AccountWriter } from '../account-writer.ts';
 import { type GroupScope, isGroupInScope } from '../authorize.ts';
@@ -142,12 +142,15 @@ export async function importAccounts(
           actor: first.actor,
         };
       }
-      const checker = new BatchChecker(tx, deps.secretKey, input.isSmsRequested, {
+      // The look-ups of existing accounts read beside the transaction, while it writes.
+      const reader = readerBeside(deps.db, tx);
+      const checker = new BatchChecker(reader, deps.secretKey, input.isSmsRequested, {
         onProgress: options.onProgress,
       });
       const writer = new AccountWriter(deps, tx, actor, now, checker, {
         onProgress: options.onProgress,
         takenMeanwhile: TAKEN_MEANWHILE,
+        reader,
       });
       await Promise.all([checker.load(), writer.load()]);
       await checker.read(input.source, (account) => writer.add(account));
