@@ -5,7 +5,9 @@ import {
   findAccountSecret,
   findTakenUsernames,
   listProfiles,
+  type PreparedAccounts,
   type ProfileRow,
+  prepareAccounts,
   renameWrittenAccount,
   writeAccounts,
 } from '@sipops/db/queries';
@@ -95,7 +97,7 @@ export class AccountWriter {
   private pending: AccountToCreate[] = [];
   private readonly drawn = new Map<string, DrawnName>();
   /** Prepared, waiting for the chunk being written. */
-  private ready: AccountToWrite[] | undefined;
+  private ready: PreparedAccounts | undefined;
   private writing: Promise<void> = Promise.resolve();
   /** The realm of accounts without any profile (the global setting). */
   private realm = '';
@@ -235,7 +237,7 @@ export class AccountWriter {
     }
   }
 
-  private async prepare(chunk: AccountToCreate[]): Promise<AccountToWrite[]> {
+  private async prepare(chunk: AccountToCreate[]): Promise<PreparedAccounts> {
     const rows: AccountToWrite[] = [];
     for (const [index, row] of chunk.entries()) {
       if (index > 0 && index % ROWS_PER_YIELD === 0) await new Promise(setImmediate);
@@ -297,14 +299,14 @@ export class AccountWriter {
       });
       rows.push({ account, audit: snapshot(view) });
     }
-    return rows;
+    return prepareAccounts(this.tx, { rows, at: this.now, actor: this.actor });
   }
 
-  private async write(rows: AccountToWrite[]): Promise<void> {
-    await writeAccounts(this.tx, { rows, at: this.now, actor: this.actor }).catch(
-      (error: unknown) => rethrowUniqueViolation(error, this.takenMeanwhile),
+  private async write(prepared: PreparedAccounts): Promise<void> {
+    await writeAccounts(this.tx, prepared).catch((error: unknown) =>
+      rethrowUniqueViolation(error, this.takenMeanwhile),
     );
-    this.written += rows.length;
+    this.written += prepared.rows;
     this.progress({ phase: 'importing', rows: this.written });
   }
 }

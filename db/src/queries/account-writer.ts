@@ -87,20 +87,23 @@ export async function findTakenUsernames(
   return new Set([...named, ...numbered.map((row) => row.number)]);
 }
 
+/** Accounts serialised, ready to send: COPY's text of each table, or three statements. */
+export type PreparedAccounts =
+  | { rows: number; copy: { accounts: string; numbers: string; audit: string } }
+  | { rows: number; statements: SQL[] };
+
 /**
- * Writes new accounts, their numbers and their `account.created` audit rows, all stamped `at`.
- * Many accounts on Postgres go by `COPY … FROM STDIN` straight into the tables, in the caller's
- * transaction (the rows' own work, their indexes and triggers, is then all the database does);
- * few, or on PGlite, by three multi-row statements sent together. A unique key taken fails it
- * with the constraint's name, as the statements would.
+ * Serialises new accounts, their numbers and their `account.created` audit rows, all stamped
+ * `at`, for writeAccounts (apart, so that the next chunk is serialised while the database writes
+ * one). Many accounts on Postgres go by `COPY … FROM STDIN` straight into the tables (the rows'
+ * own work, their indexes and triggers, is then all the database does); few, or on PGlite, by
+ * three multi-row statements.
  */
-export async function writeAccounts(
+export function prepareAccounts(
   db: Database,
   params: { rows: readonly AccountToWrite[]; at: Date; actor: string },
-): Promise<void> {
-  if (params.rows.length === 0) return;
-  const copier = copyClientOf(db);
-  if (copier && params.rows.length >= COPY_FROM_ROWS) return copyAccounts(copier, params);
+): PreparedAccounts {
+  if (copyClientOf(db) && params.rows.length >= COPY_FROM_ROWS) return copyText3(params);
   const fixed = {
     status: 'created',
     statusChangedAt: params.at,
@@ -123,20 +126,35 @@ export async function writeAccounts(
     })),
     { ...auditFixed(params), before: null },
   );
+  const written = params.rows.map((row) => row.account);
+  return {
+    rows: params.rows.length,
+    statements: [
+      insertJsonRows(accounts, WRITTEN_ACCOUNT_KEYS, written, fixed),
+      insertJsonRows(virtualNumbers, ['number', 'accountId', 'kind'], numbers),
+      audit,
+    ],
+  };
+}
+
+/**
+ * Writes prepared accounts in the caller's transaction. A unique key taken fails it with the
+ * constraint's name, as the statements would.
+ */
+export async function writeAccounts(db: Database, prepared: PreparedAccounts): Promise<void> {
+  if (prepared.rows === 0) return;
+  if ('copy' in prepared) {
+    const copier = copyClientOf(db);
+    if (!copier) throw new Error('COPY needs the postgres.js driver');
+    // One COPY at a time on a connection, in foreign-key order.
+    await copyInto(copier, COPY_ACCOUNTS, prepared.copy.accounts);
+    await copyInto(copier, COPY_NUMBERS, prepared.copy.numbers);
+    await copyInto(copier, COPY_AUDIT, prepared.copy.audit);
+    return;
+  }
   // Sent together, pipelined on the connection. A failure aborts the transaction and fails the
   // statements after it: the first failure says why.
-  const results = await Promise.allSettled([
-    db.execute(
-      insertJsonRows(
-        accounts,
-        WRITTEN_ACCOUNT_KEYS,
-        params.rows.map((row) => row.account),
-        fixed,
-      ),
-    ),
-    db.execute(insertJsonRows(virtualNumbers, ['number', 'accountId', 'kind'], numbers)),
-    db.execute(audit),
-  ]);
+  const results = await Promise.allSettled(prepared.statements.map((query) => db.execute(query)));
   for (const result of results) if (result.status === 'rejected') throw result.reason;
 }
 
@@ -173,54 +191,39 @@ const COPY_NUMBERS = 'copy virtual_numbers (number, account_id, kind) from stdin
 const COPY_AUDIT =
   'copy audit_log (at, actor, action, subject_type, subject_id, subject_name, after) from stdin';
 
-/**
- * The three tables a COPY each, in foreign-key order, one after the other on the transaction's
- * connection (postgres.js runs one COPY at a time on a connection).
- */
-async function copyAccounts(
-  copier: CopyClient,
-  params: { rows: readonly AccountToWrite[]; at: Date; actor: string },
-): Promise<void> {
-  const { rows } = params;
+/** The rows of the three tables in COPY's text format (tab-separated, one line a row). */
+function copyText3(params: {
+  rows: readonly AccountToWrite[];
+  at: Date;
+  actor: string;
+}): PreparedAccounts {
   const at = params.at.toISOString();
   const fixed = `\tcreated\t${at}\t${at}\t${at}\n`;
-  await copyInto(copier, COPY_ACCOUNTS, function* () {
-    for (const { account } of rows)
-      yield WRITTEN_ACCOUNT_KEYS.map((key) => copyCell(account[key])).join('\t') + fixed;
-  });
-  await copyInto(copier, COPY_NUMBERS, function* () {
-    for (const { account } of rows) {
-      yield `${copyText(account.number)}\t${account.id}\tprimary\n`;
-      if (account.secondaryNumber)
-        yield `${copyText(account.secondaryNumber)}\t${account.id}\tsecondary\n`;
-    }
-  });
   const audited = `${at}\t${copyText(params.actor)}\taccount.created\taccount\t`;
-  await copyInto(copier, COPY_AUDIT, function* () {
-    for (const { account, audit } of rows)
-      yield `${audited}${account.id}\t${copyText(account.username)}\t${copyText(JSON.stringify(audit))}\n`;
-  });
+  let accountLines = '';
+  let numberLines = '';
+  let auditLines = '';
+  for (const { account, audit } of params.rows) {
+    accountLines += WRITTEN_ACCOUNT_KEYS.map((key) => copyCell(account[key])).join('\t') + fixed;
+    numberLines += `${copyText(account.number)}\t${account.id}\tprimary\n`;
+    if (account.secondaryNumber)
+      numberLines += `${copyText(account.secondaryNumber)}\t${account.id}\tsecondary\n`;
+    auditLines += `${audited}${account.id}\t${copyText(account.username)}\t${copyText(JSON.stringify(audit))}\n`;
+  }
+  return {
+    rows: params.rows.length,
+    copy: { accounts: accountLines, numbers: numberLines, audit: auditLines },
+  };
 }
 
-/** Streams COPY's text lines into a table, about 64 KB a socket write rather than a row each. */
-async function copyInto(copier: CopyClient, statement: string, lines: () => Iterable<string>) {
+/** Streams COPY's text into a table, 64 KB a socket write. */
+async function copyInto(copier: CopyClient, statement: string, text: string): Promise<void> {
   const into = await copier.unsafe(statement).writable();
-  await pipeline(
-    Readable.from(
-      (function* () {
-        let text = '';
-        for (const line of lines()) {
-          text += line;
-          if (text.length >= 1 << 16) {
-            yield text;
-            text = '';
-          }
-        }
-        if (text) yield text;
-      })(),
-    ),
-    into,
-  );
+  const slices = function* () {
+    for (let start = 0; start < text.length; start += 1 << 16)
+      yield text.slice(start, start + (1 << 16));
+  };
+  await pipeline(Readable.from(slices()), into);
 }
 
 /** A value in COPY's text format: `\\N` for null, backslash escapes. */
