@@ -3,9 +3,16 @@ import { createTestDatabase, type TestDatabase, testDatabaseKinds } from '@sipop
 import { asc, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatCsvLine } from '../batch/csv-format.ts';
+import {
+  ACTOR,
+  e164,
+  mobileNumber,
+  seedGroups,
+  type TestDeps,
+  testDeps,
+} from '../testing/test-fixture.ts';
 import { createWizardAccount } from './create-wizard-account.ts';
 import { importAccounts } from './import-accounts.ts';
-import { ACTOR, e164, mobileNumber, seedGroups, type TestDeps, testDeps } from './test-fixture.ts';
 
 /** A group name that COPY's text format and JSON both have to escape. */
 const ESCAPED_GROUP = 'C:\\Branch "7", Ünïcode';
