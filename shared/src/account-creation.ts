@@ -6,12 +6,8 @@ import {
   type GroupRow,
   type ProfileRow,
 } from '@sipops/db/queries';
-import {
-  type AccountType,
-  DEFAULT_OBFUSCATION_KEY,
-  DEFAULT_SECURITY_MODEL,
-  type SecurityModel,
-} from './account-schemas.ts';
+import { type AccountFieldColumns, defaultAccountFields } from './account-fields.ts';
+import type { AccountType } from './account-schemas.ts';
 import type { CreationWay } from './batch/csv-format.ts';
 import { generatePassword } from './credentials.ts';
 
@@ -36,29 +32,13 @@ export type AccountToCreate = {
   group: GroupRow;
   /** The account's own profile; null means its group's. */
   profile: ProfileRow | null;
-  securityModel: SecurityModel | null;
-  obfuscation: boolean | null;
-  obfuscationKey: number | null;
-  keepAlive: boolean | null;
-  deny: string[];
-  permit: string[];
   enabled: boolean;
   /** A wizard account waiting for its activation SMS. */
   isSmsCandidate: boolean;
-};
+} & AccountFieldColumns;
 
 /** The PGSM settings of a new wizard account: the defaults of the form. */
-export const WIZARD_SETTINGS: {
-  securityModel: SecurityModel;
-  obfuscation: boolean;
-  obfuscationKey: number;
-  keepAlive: boolean;
-} = {
-  securityModel: DEFAULT_SECURITY_MODEL,
-  obfuscation: true,
-  obfuscationKey: DEFAULT_OBFUSCATION_KEY,
-  keepAlive: false,
-};
+export const WIZARD_SETTINGS: AccountFieldColumns = defaultAccountFields('pgsm');
 
 /**
  * A new wizard account: a PGSM account with one number, the default settings and a generated
@@ -86,8 +66,6 @@ export function wizardAccount(fields: {
     group: fields.group,
     profile: fields.profile,
     ...(fields.settings ?? WIZARD_SETTINGS),
-    deny: [],
-    permit: [],
     enabled,
     isSmsCandidate: !enabled,
   };

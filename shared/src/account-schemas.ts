@@ -1,42 +1,23 @@
-import { type ACCOUNT_TYPES, SECURITY_MODELS } from '@sipops/db/schema';
+import type { ACCOUNT_TYPES, SECURITY_MODELS } from '@sipops/db/schema';
 import { z } from 'zod';
-import { normaliseAccessRules } from './access-rules.ts';
+import { changesShape, creationShape } from './account-fields.ts';
 import { parseMobileNumber, parseVirtualNumber } from './phone-number.ts';
-import { addErrorIssue, domainString } from './validation.ts';
+import { domainString } from './validation.ts';
 
-export const DEFAULT_OBFUSCATION_KEY = 9;
-export const DEFAULT_SECURITY_MODEL = 'end-to-site';
+// The settings' schemas live with the settings; these names stay where callers look for them.
+export {
+  DEFAULT_OBFUSCATION_KEY,
+  DEFAULT_SECURITY_MODEL,
+  obfuscationKeySchema,
+  splitRules,
+  switchSchema,
+} from './account-fields.ts';
+
 export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 128;
 
 export type AccountType = (typeof ACCOUNT_TYPES)[number];
 export type SecurityModel = (typeof SECURITY_MODELS)[number];
-
-const ON_WORDS = new Set(['on', 'yes', 'true', '1']);
-const OFF_WORDS = new Set(['off', 'no', 'false', '0']);
-
-/** A switch as typed in a terminal or a form: a boolean, or on/off, yes/no, true/false. */
-// One union of the input types, then one transform: a union of two transforms would answer a bad
-// word with zod's bare "Invalid input" instead of the message below.
-export const switchSchema = z.union([z.boolean(), z.string()]).transform((value, ctx) => {
-  if (typeof value === 'boolean') return value;
-  const word = value.trim().toLowerCase();
-  if (ON_WORDS.has(word)) return true;
-  if (OFF_WORDS.has(word)) return false;
-  ctx.addIssue({ code: 'custom', message: `must be on or off, not "${value}"` });
-  return z.NEVER;
-});
-
-export const obfuscationKeySchema = z
-  .union([z.number(), z.string().trim().regex(/^\d+$/, 'must be a whole number from 0 to 255')])
-  .transform(Number)
-  .pipe(
-    z
-      .number()
-      .int('must be a whole number from 0 to 255')
-      .min(0, 'must be a whole number from 0 to 255')
-      .max(255, 'must be a whole number from 0 to 255'),
-  );
 
 export const usernameSchema = z
   .string()
@@ -64,43 +45,6 @@ export const nameSchema = z
 
 export const virtualNumberSchema = domainString((value) => parseVirtualNumber(value));
 export const mobileNumberSchema = domainString((value) => parseMobileNumber(value));
-const securityModelSchema = z.enum(SECURITY_MODELS, {
-  error: 'must be end-to-site or end-to-end',
-});
-const rulesSchema = (field: 'deny' | 'permit') =>
-  z
-    .union([z.string(), z.array(z.string())])
-    .transform((value) => (typeof value === 'string' ? splitRules(value) : value))
-    .pipe(
-      z.array(z.string()).transform((rules, ctx) => {
-        try {
-          return normaliseAccessRules(rules, field);
-        } catch (error) {
-          return addErrorIssue(ctx, error);
-        }
-      }),
-    );
-
-/** Several rules in one cell or text box, separated by `;`, commas or new lines. */
-export function splitRules(text: string): string[] {
-  return text
-    .split(/[;,\n]/)
-    .map((rule) => rule.trim())
-    .filter((rule) => rule.length > 0);
-}
-
-/** The fields of a PGSM account that staff may set or edit. */
-const pgsmSettingsShape = {
-  securityModel: securityModelSchema.default(DEFAULT_SECURITY_MODEL),
-  obfuscation: switchSchema.default(true),
-  obfuscationKey: obfuscationKeySchema.default(DEFAULT_OBFUSCATION_KEY),
-  keepAlive: switchSchema.default(false),
-};
-
-const snomSettingsShape = {
-  deny: rulesSchema('deny').default([]),
-  permit: rulesSchema('permit').default([]),
-};
 
 const plainCommonShape = {
   group: nameSchema,
@@ -150,13 +94,13 @@ export const plainAccountSchema = z.discriminatedUnion(
   [
     z
       .strictObject(
-        { type: z.literal('pgsm'), ...plainCommonShape, ...pgsmSettingsShape },
+        { type: z.literal('pgsm'), ...plainCommonShape, ...creationShape('pgsm') },
         { error: notApplicable('PGSM') },
       )
       .superRefine(refinePlain),
     z
       .strictObject(
-        { type: z.literal('snom'), ...plainCommonShape, ...snomSettingsShape },
+        { type: z.literal('snom'), ...plainCommonShape, ...creationShape('snom') },
         { error: notApplicable('SNOM') },
       )
       .superRefine(refinePlain),
@@ -180,12 +124,7 @@ export const accountChangesSchema = z
     profile: z.union([nameSchema, z.null()]).optional(),
     password: passwordSchema.optional(),
     passwordConfirm: z.string().optional(),
-    securityModel: securityModelSchema.optional(),
-    obfuscation: switchSchema.optional(),
-    obfuscationKey: obfuscationKeySchema.optional(),
-    keepAlive: switchSchema.optional(),
-    deny: rulesSchema('deny').optional(),
-    permit: rulesSchema('permit').optional(),
+    ...changesShape(),
   })
   .superRefine((value, ctx) => {
     if (value.passwordConfirm !== undefined && value.passwordConfirm !== value.password) {
@@ -197,11 +136,3 @@ export const accountChangesSchema = z
     }
   });
 export type AccountChanges = z.output<typeof accountChangesSchema>;
-
-export const PGSM_ONLY_FIELDS = [
-  'securityModel',
-  'obfuscation',
-  'obfuscationKey',
-  'keepAlive',
-] as const;
-export const SNOM_ONLY_FIELDS = ['deny', 'permit'] as const;

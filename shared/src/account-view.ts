@@ -1,6 +1,7 @@
 import type { AccountRecord } from '@sipops/db/queries';
+import { type AccountFieldViews, accountFieldViews } from './account-fields.ts';
 import type { AccountStatus } from './account-lifecycle.ts';
-import type { AccountType, SecurityModel } from './account-schemas.ts';
+import type { AccountType } from './account-schemas.ts';
 
 /** An account as every front end shows it: never the password, nor its hash. */
 export type AccountView = {
@@ -15,16 +16,11 @@ export type AccountView = {
   enabled: boolean;
   status: AccountStatus;
   statusChangedAt: string;
-  securityModel: SecurityModel | null;
-  obfuscation: boolean | null;
-  obfuscationKey: number | null;
-  keepAlive: boolean | null;
-  deny: string[] | null;
-  permit: string[] | null;
-  createdVia: 'wizard' | 'plain';
-  createdAt: string;
-  updatedAt: string;
-};
+} & AccountFieldViews & {
+    createdVia: 'wizard' | 'plain';
+    createdAt: string;
+    updatedAt: string;
+  };
 
 export function toAccountView({
   account,
@@ -32,7 +28,6 @@ export function toAccountView({
   profile,
   isProfileInherited,
 }: AccountRecord): AccountView {
-  const isSnom = account.type === 'snom';
   return {
     id: account.id,
     username: account.username,
@@ -45,12 +40,8 @@ export function toAccountView({
     enabled: account.enabled,
     status: account.status,
     statusChangedAt: account.statusChangedAt.toISOString(),
-    securityModel: account.securityModel,
-    obfuscation: account.obfuscation,
-    obfuscationKey: account.obfuscationKey,
-    keepAlive: account.keepAlive,
-    deny: isSnom ? account.deny : null,
-    permit: isSnom ? account.permit : null,
+    // The settings, in the registry's order: JSON keeps its key order.
+    ...accountFieldViews(account.type, account),
     createdVia: account.createdVia,
     createdAt: account.createdAt.toISOString(),
     updatedAt: account.updatedAt.toISOString(),

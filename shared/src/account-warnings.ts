@@ -1,12 +1,15 @@
-import { DEFAULT_OBFUSCATION_KEY } from './account-schemas.ts';
+import {
+  DEFAULT_OBFUSCATION_KEY,
+  KEEP_ALIVE_WARNING,
+  OBFUSCATION_KEY_WARNING,
+} from './account-fields.ts';
 import type { AccountView } from './account-view.ts';
 import { describeNumberWarning, parseVirtualNumber } from './phone-number.ts';
-import { DEFAULT_KEEP_ALIVE_INTERVAL_SECONDS } from './settings.ts';
 
 export type FieldWarning = { field: string; message: string };
 
-export const KEEP_ALIVE_WARNING = `costs about 3.6 KB per keep-alive round trip (every ${DEFAULT_KEEP_ALIVE_INTERVAL_SECONDS} s by default) and battery on mobiles; clients older than 11.1 cannot answer it and will never show as online`;
-export const OBFUSCATION_KEY_WARNING = 'must be the same on the client, or calls fail or go silent';
+// The warnings are the settings' help too (the Slack form's hints): defined with the settings.
+export { KEEP_ALIVE_WARNING, OBFUSCATION_KEY_WARNING };
 
 /** The SPEC's warnings for an account as it stands: shown where the field is, never blocking. */
 export function describeAccountWarnings(

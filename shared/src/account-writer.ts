@@ -12,6 +12,7 @@ import {
   writeAccounts,
 } from '@sipops/db/queries';
 import type { AccountToCreate } from './account-creation.ts';
+import { accountFieldColumns } from './account-fields.ts';
 import { toAccountView } from './account-view.ts';
 import { type ProgressListener, throttleProgress } from './batch/progress.ts';
 import { computeSipHa1, decryptSecret, encryptSecret, generateUsername } from './credentials.ts';
@@ -275,12 +276,7 @@ export class AccountWriter {
         createdVia: row.way,
         groupId: row.group.id,
         profileId: row.profile?.id ?? null,
-        securityModel: row.securityModel,
-        obfuscation: row.obfuscation,
-        obfuscationKey: row.obfuscationKey,
-        keepAlive: row.keepAlive,
-        deny: row.deny,
-        permit: row.permit,
+        ...accountFieldColumns(row.type, row),
         enabled: row.enabled,
       };
       const view = toAccountView({

@@ -1,4 +1,5 @@
 import { WIZARD_SETTINGS, wizardAccount, wizardProfileRefusal } from '../account-creation.ts';
+import { accountFieldColumns } from '../account-fields.ts';
 import { plainAccountSchema, wizardAccountSchema } from '../account-schemas.ts';
 import { generatePassword } from '../credentials.ts';
 import {
@@ -88,7 +89,6 @@ function checkPlain(context: RowContext, cell: CellReader, line: number): RowPar
   const group = findGroup(context, input.group, line, cell, errors);
   const profile = findProfile(context, input.profile, line, cell, errors);
   if (!group || errors.length > 0 || enabled.data === undefined) return { data: undefined, errors };
-  const isPgsm = input.type === 'pgsm';
   return {
     data: {
       line,
@@ -101,12 +101,7 @@ function checkPlain(context: RowContext, cell: CellReader, line: number): RowPar
       secondaryNumber: input.secondaryNumber?.value ?? null,
       group,
       profile,
-      securityModel: isPgsm ? input.securityModel : null,
-      obfuscation: isPgsm ? input.obfuscation : null,
-      obfuscationKey: isPgsm ? input.obfuscationKey : null,
-      keepAlive: isPgsm ? input.keepAlive : null,
-      deny: isPgsm ? [] : input.deny,
-      permit: isPgsm ? [] : input.permit,
+      ...accountFieldColumns(input.type, input),
       enabled: enabled.data,
       isSmsCandidate: false,
       isRefused: false,
@@ -179,12 +174,7 @@ function checkWizard(
       ),
     );
     if (plain.data?.type === 'pgsm') {
-      settings = {
-        securityModel: plain.data.securityModel,
-        obfuscation: plain.data.obfuscation,
-        obfuscationKey: plain.data.obfuscationKey,
-        keepAlive: plain.data.keepAlive,
-      };
+      settings = accountFieldColumns('pgsm', plain.data);
       restoredUsername = plain.data.username;
     }
   }

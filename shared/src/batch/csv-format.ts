@@ -1,8 +1,11 @@
-/**
- * The account CSV that batch import reads and export writes. Column names are a published
- * interface (SPEC: "the CSV column names once published"): add columns, never rename them.
- */
-export const CSV_COLUMNS = [
+import {
+  ACCOUNT_FIELDS,
+  type AccountFieldColumn,
+  type AccountFieldName,
+  type RegisteredField,
+} from '../account-fields.ts';
+
+const IDENTITY_COLUMNS = [
   'group',
   'username',
   'way',
@@ -11,16 +14,24 @@ export const CSV_COLUMNS = [
   'secondary_number',
   'profile',
   'enabled',
-  'security_model',
-  'obfuscation',
-  'obfuscation_key',
-  'keep_alive',
-  'deny',
-  'permit',
-  'password',
-  'sealed_password',
 ] as const;
-export type CsvColumn = (typeof CSV_COLUMNS)[number];
+const PASSWORD_COLUMNS = ['password', 'sealed_password'] as const;
+
+export type CsvColumn =
+  | (typeof IDENTITY_COLUMNS)[number]
+  | AccountFieldColumn
+  | (typeof PASSWORD_COLUMNS)[number];
+
+/**
+ * The account CSV that batch import reads and export writes: the identity, each setting of the
+ * account registry, the password. Column names are a published interface (SPEC: "the CSV column
+ * names once published"): add columns, never rename them.
+ */
+export const CSV_COLUMNS: readonly CsvColumn[] = [
+  ...IDENTITY_COLUMNS,
+  ...ACCOUNT_FIELDS.map((field) => field.csv),
+  ...PASSWORD_COLUMNS,
+];
 
 /** A file without one of these is refused as a whole: no row could be read without them. */
 export const REQUIRED_COLUMNS: readonly CsvColumn[] = ['way', 'group', 'number'];
@@ -34,30 +45,37 @@ export type CreationWay = (typeof WAYS)[number];
 /** Several access rules in one cell. */
 export const RULE_SEPARATOR = ';';
 
+/** The column of each setting. */
+export const FIELD_COLUMNS: Readonly<Record<AccountFieldName, AccountFieldColumn>> =
+  Object.fromEntries(ACCOUNT_FIELDS.map((field) => [field.name, field.csv])) as Record<
+    AccountFieldName,
+    AccountFieldColumn
+  >;
+
 /** The field of the account schemas each column fills (`way`, `enabled`, the passwords apart). */
-export const COLUMN_FIELDS = {
+export const COLUMN_FIELDS: Readonly<
+  Record<Exclude<CsvColumn, 'way' | 'enabled' | 'sealed_password'>, string>
+> = {
   group: 'group',
   username: 'username',
   type: 'type',
   number: 'number',
   secondary_number: 'secondaryNumber',
   profile: 'profile',
-  security_model: 'securityModel',
-  obfuscation: 'obfuscation',
-  obfuscation_key: 'obfuscationKey',
-  keep_alive: 'keepAlive',
-  deny: 'deny',
-  permit: 'permit',
+  ...(Object.fromEntries(ACCOUNT_FIELDS.map((field) => [field.csv, field.name])) as Record<
+    AccountFieldColumn,
+    AccountFieldName
+  >),
   password: 'password',
-} as const satisfies Partial<Record<CsvColumn, string>>;
+};
 
-const FIELD_COLUMNS = new Map<string, CsvColumn>(
+const COLUMNS_BY_FIELD = new Map<string, CsvColumn>(
   Object.entries(COLUMN_FIELDS).map(([column, field]) => [field, column as CsvColumn]),
 );
 
 /** The column a schema field (`secondaryNumber`, `deny`) comes from, for an error report. */
 export function columnOfField(field: string): CsvColumn | undefined {
-  return FIELD_COLUMNS.get(field.split('.')[0] ?? '');
+  return COLUMNS_BY_FIELD.get(field.split('.')[0] ?? '');
 }
 
 /** Columns whose values never appear in an error report. */
@@ -195,6 +213,14 @@ export const formatOnOff = (value: boolean | null): string =>
 export const formatYesNo = (value: boolean): string => (value ? 'yes' : 'no');
 export const formatRules = (rules: readonly string[] | null): string =>
   (rules ?? []).join(RULE_SEPARATOR);
+
+/** A setting as its cell: on/off, rules joined by `;`, empty when there is none. */
+export function formatFieldCell(field: RegisteredField, value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (field.kind === 'switch') return formatOnOff(value as boolean);
+  if (field.kind === 'rules') return formatRules(value as readonly string[]);
+  return String(value);
+}
 
 /** The errors as a CSV of their own, for a front end to offer as a download. */
 export function formatErrorsCsv(errors: readonly BatchError[]): string {

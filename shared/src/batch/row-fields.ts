@@ -1,6 +1,7 @@
 import type { GroupRow, ProfileRow } from '@sipops/db/queries';
 import type { z } from 'zod';
 import type { AccountToCreate } from '../account-creation.ts';
+import { ACCOUNT_FIELDS } from '../account-fields.ts';
 import { switchSchema } from '../account-schemas.ts';
 import { decryptSecret } from '../credentials.ts';
 import { isAppError } from '../errors.ts';
@@ -36,14 +37,8 @@ export type RowContext = {
   secretKey: Buffer;
 };
 
-export const SETTINGS_COLUMNS = [
-  'security_model',
-  'obfuscation',
-  'obfuscation_key',
-  'keep_alive',
-  'deny',
-  'permit',
-] as const satisfies CsvColumn[];
+/** The settings' columns, from the account registry. */
+export const SETTINGS_COLUMNS = ACCOUNT_FIELDS.map((field) => field.csv);
 export const PLAIN_COLUMNS = [
   'group',
   'username',
@@ -54,7 +49,10 @@ export const PLAIN_COLUMNS = [
   ...SETTINGS_COLUMNS,
 ] as const satisfies (keyof typeof COLUMN_FIELDS)[];
 /** Words that spreadsheets like to capitalise; the schemas take them lower-case. */
-export const LOWER_CASE_COLUMNS = new Set<CsvColumn>(['type', 'security_model']);
+export const LOWER_CASE_COLUMNS = new Set<CsvColumn>([
+  'type',
+  ...ACCOUNT_FIELDS.filter((field) => field.kind === 'choice').map((field) => field.csv),
+]);
 
 export const SEALED_PASSWORD_REFUSAL =
   "cannot be opened with this sipops's secret key: import it where SIPOPS_SECRET_KEY is the exporting one's";

@@ -1,3 +1,4 @@
+import { accountFieldColumns } from '../account-fields.ts';
 import type { PlainAccountInput } from '../account-schemas.ts';
 import type { AccountView } from '../account-view.ts';
 import type { GroupScope } from '../authorize.ts';
@@ -12,7 +13,6 @@ export async function createPlainAccount(
   scope: GroupScope = null,
 ): Promise<AccountView> {
   return createOneAccount(deps, actor, scope, input, (group, profile) => {
-    const isPgsm = input.type === 'pgsm';
     return {
       way: 'plain',
       type: input.type,
@@ -23,12 +23,7 @@ export async function createPlainAccount(
       secondaryNumber: input.secondaryNumber?.value ?? null,
       group,
       profile,
-      securityModel: isPgsm ? input.securityModel : null,
-      obfuscation: isPgsm ? input.obfuscation : null,
-      obfuscationKey: isPgsm ? input.obfuscationKey : null,
-      keepAlive: isPgsm ? input.keepAlive : null,
-      deny: isPgsm ? [] : input.deny,
-      permit: isPgsm ? [] : input.permit,
+      ...accountFieldColumns(input.type, input),
       enabled: true,
       isSmsCandidate: false,
     };

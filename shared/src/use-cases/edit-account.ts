@@ -1,4 +1,5 @@
-import { type AccountChanges, PGSM_ONLY_FIELDS, SNOM_ONLY_FIELDS } from '../account-schemas.ts';
+import { ACCOUNT_FIELD_NAMES, ACCOUNT_FIELDS, appliesTo } from '../account-fields.ts';
+import type { AccountChanges } from '../account-schemas.ts';
 import type { AccountView } from '../account-view.ts';
 import { toAccountView } from '../account-view.ts';
 import { type GroupScope, requireGroupInScope } from '../authorize.ts';
@@ -26,13 +27,12 @@ export async function editAccount(
     const record = await requireAccountForUpdate(tx, name);
     requireGroupInScope(scope, record.group.id, `account "${name}"`, 'account');
     const { account } = record;
-    const foreign = account.type === 'pgsm' ? SNOM_ONLY_FIELDS : PGSM_ONLY_FIELDS;
-    const issues: { field: string; message: string }[] = foreign
-      .filter((field) => changes[field] !== undefined)
-      .map((field) => ({
-        field,
-        message: `does not apply to ${account.type.toUpperCase()} accounts`,
-      }));
+    const issues: { field: string; message: string }[] = ACCOUNT_FIELDS.filter(
+      (field) => !appliesTo(field, account.type) && changes[field.name] !== undefined,
+    ).map((field) => ({
+      field: field.name,
+      message: `does not apply to ${account.type.toUpperCase()} accounts`,
+    }));
     if (changes.password !== undefined && account.createdVia === 'wizard') {
       issues.push({
         field: 'password',
@@ -50,7 +50,7 @@ export async function editAccount(
     if (changes.profile !== undefined)
       set.profileId =
         changes.profile === null ? null : (await requireProfile(tx, changes.profile)).id;
-    for (const field of [...PGSM_ONLY_FIELDS, ...SNOM_ONLY_FIELDS] as const) {
+    for (const field of ACCOUNT_FIELD_NAMES) {
       if (changes[field] !== undefined) Object.assign(set, { [field]: changes[field] });
     }
     // A new group or profile can bring a new realm: the HA1 follows the effective profile.

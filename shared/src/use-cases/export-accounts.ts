@@ -1,13 +1,13 @@
 import { listExportPage } from '@sipops/db/queries';
 import { z } from 'zod';
+import { ACCOUNT_FIELDS, type AccountFieldColumns } from '../account-fields.ts';
 import { ACCOUNT_STATUSES, type AccountStatus } from '../account-lifecycle.ts';
 import { nameSchema } from '../account-schemas.ts';
 import {
   type CsvColumn,
   EXPORT_COLUMNS,
   formatCsvLine,
-  formatOnOff,
-  formatRules,
+  formatFieldCell,
   formatYesNo,
   protectCsvCell,
 } from '../batch/csv-format.ts';
@@ -37,14 +37,9 @@ type ExportRow = {
   secondaryNumber: string | null;
   profile: string | null;
   enabled: boolean;
-  securityModel: string | null;
-  obfuscation: boolean | null;
-  obfuscationKey: number | null;
-  keepAlive: boolean | null;
-  deny: string[];
-  permit: string[];
   sealedPassword: string;
-};
+  // Every setting of the registry: the page query must read each one (a new one fails here).
+} & AccountFieldColumns;
 
 /**
  * The accounts as the import reads them, ordered by group then username in byte order (the same
@@ -84,7 +79,7 @@ export async function exportAccounts(
 }
 
 function formatExportRow(row: ExportRow): string {
-  const values: Record<Exclude<CsvColumn, 'password'>, string> = {
+  const values: Partial<Record<CsvColumn, string>> = {
     group: row.group,
     username: row.username,
     way: row.way,
@@ -93,15 +88,8 @@ function formatExportRow(row: ExportRow): string {
     secondary_number: row.secondaryNumber ?? '',
     profile: row.profile ?? '',
     enabled: formatYesNo(row.enabled),
-    security_model: row.securityModel ?? '',
-    obfuscation: formatOnOff(row.obfuscation),
-    obfuscation_key: row.obfuscationKey === null ? '' : String(row.obfuscationKey),
-    keep_alive: formatOnOff(row.keepAlive),
-    deny: formatRules(row.deny),
-    permit: formatRules(row.permit),
     sealed_password: row.sealedPassword,
   };
-  return formatCsvLine(
-    EXPORT_COLUMNS.map((column) => protectCsvCell(values[column as keyof typeof values])),
-  );
+  for (const field of ACCOUNT_FIELDS) values[field.csv] = formatFieldCell(field, row[field.name]);
+  return formatCsvLine(EXPORT_COLUMNS.map((column) => protectCsvCell(values[column] ?? '')));
 }
