@@ -1,3 +1,4 @@
+import { accountFieldsOf, type RegisteredField } from '@sipops/shared/account-fields';
 import type { AppError } from '@sipops/shared/errors';
 import { LOCALES } from '@sipops/shared/locales/index';
 import type { ViewStateValue } from '@slack/bolt';
@@ -35,22 +36,19 @@ function compact(input: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
 }
 
-const PGSM_FIELDS = ['securityModel', 'obfuscationKey'] as const;
-const SWITCHES = ['obfuscation', 'keepAlive'] as const;
-const SNOM_FIELDS = ['deny', 'permit'] as const;
+/** A setting as its input gave it: a switch ticked or not; an emptied text or rules box clears. */
+function readSetting(state: FormState, field: RegisteredField): unknown {
+  if (field.kind === 'switch') return readSwitch(state, field.name);
+  if (field.kind === 'rules' || field.kind === 'text') return readText(state, field.name) ?? '';
+  return readText(state, field.name);
+}
 
+/** The settings of the chosen type, from the account registry. */
 function typeFields(state: FormState, type: string | undefined): Record<string, unknown> {
-  if (type === 'pgsm') {
-    return {
-      ...Object.fromEntries(PGSM_FIELDS.map((field) => [field, readText(state, field)])),
-      ...Object.fromEntries(SWITCHES.map((field) => [field, readSwitch(state, field)])),
-    };
-  }
-  if (type === 'snom') {
-    // An emptied rules box clears the rules.
-    return Object.fromEntries(SNOM_FIELDS.map((field) => [field, readText(state, field) ?? '']));
-  }
-  return {};
+  if (type !== 'pgsm' && type !== 'snom') return {};
+  return Object.fromEntries(
+    accountFieldsOf(type).map((field) => [field.name, readSetting(state, field)]),
+  );
 }
 
 /** The create modal as plainAccountSchema's input; the password is always typed twice. */

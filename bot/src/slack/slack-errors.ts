@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { ACCOUNT_FIELDS } from '@sipops/shared/account-fields';
 import { type AppError, type AppErrorCode, isAppError } from '@sipops/shared/errors';
 import type { Logger } from '@slack/bolt';
 
@@ -18,9 +19,7 @@ const FIELD_LABELS: Record<string, string> = {
   number: 'virtual number',
   secondaryNumber: 'secondary number',
   passwordConfirm: 'password (again)',
-  securityModel: 'security model',
-  obfuscationKey: 'obfuscation key',
-  keepAlive: 'keep-alive',
+  ...Object.fromEntries(ACCOUNT_FIELDS.map((field) => [field.name, field.label])),
   sipHost: 'SIP host',
   sipPort: 'SIP port',
   iosUrl: 'iOS store link',

@@ -40,6 +40,7 @@ import {
   openCallerFile,
 } from './caller-files.ts';
 import {
+  ACCOUNT_FIELD_FLAGS,
   type FlagName,
   type FlagUse,
   fieldLabel,
@@ -92,13 +93,10 @@ export type CommandSpec = {
   }): Promise<void | number>;
 };
 
-const PGSM_SETTINGS = {
-  security: 'optional',
-  obfuscation: 'optional',
-  'obfuscation-key': 'optional',
-  'keep-alive': 'optional',
-} as const;
-const SNOM_RULES = { deny: 'optional', permit: 'optional' } as const;
+/** Every account setting, optional on create and edit (which apply is checked by type). */
+const ACCOUNT_SETTINGS = Object.fromEntries(
+  Object.keys(ACCOUNT_FIELD_FLAGS).map((flag) => [flag, 'optional']),
+) as Record<keyof typeof ACCOUNT_FIELD_FLAGS, 'optional'>;
 const PROFILE_SETTINGS = {
   'sip-port': 'optional',
   transport: 'optional',
@@ -283,8 +281,7 @@ export const COMMANDS: CommandSpec[] = [
       secondary: 'optional',
       username: 'optional',
       profile: 'optional',
-      ...PGSM_SETTINGS,
-      ...SNOM_RULES,
+      ...ACCOUNT_SETTINGS,
     },
     positionals: [0, 0],
     async run({ context, values, isJson }) {
@@ -369,8 +366,7 @@ export const COMMANDS: CommandSpec[] = [
       group: 'optional',
       password: 'optional',
       profile: 'optional',
-      ...PGSM_SETTINGS,
-      ...SNOM_RULES,
+      ...ACCOUNT_SETTINGS,
     },
     refused: UNCHANGEABLE,
     note: "--profile none: use the group's; --deny '' clears",

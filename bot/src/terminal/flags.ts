@@ -1,4 +1,5 @@
 import type { ParseArgsConfig } from 'node:util';
+import { ACCOUNT_FIELDS, type AccountFieldFlag } from '@sipops/shared/account-fields';
 import { splitRules } from '@sipops/shared/account-schemas';
 import { LOCALES, type Locale } from '@sipops/shared/locales/index';
 
@@ -25,6 +26,18 @@ export const SMS_FLAGS = Object.fromEntries(
   ]),
 ) as Record<`sms-${Locale}` | `reminder-sms-${Locale}`, FlagDefinition>;
 
+/** The flag of each account setting, from the account registry: `--keep-alive on|off`. */
+export const ACCOUNT_FIELD_FLAGS = Object.fromEntries(
+  ACCOUNT_FIELDS.map((field) => [
+    field.flag.name,
+    {
+      field: field.name,
+      value: field.flag.value,
+      ...(field.kind === 'rules' ? { isRepeatable: true } : {}),
+    },
+  ]),
+) as Record<AccountFieldFlag, FlagDefinition>;
+
 /** Every flag the terminal takes, once: the parser, the usage lines and the messages read it. */
 export const FLAGS = {
   group: { field: 'group', value: '<group>' },
@@ -34,12 +47,7 @@ export const FLAGS = {
   number: { field: 'number', value: '<number>' },
   secondary: { field: 'secondaryNumber', value: '<number>' },
   username: { field: 'username', value: '<username>' },
-  security: { field: 'securityModel', value: 'end-to-site|end-to-end' },
-  obfuscation: { field: 'obfuscation', value: 'on|off' },
-  'obfuscation-key': { field: 'obfuscationKey', value: '<0-255>' },
-  'keep-alive': { field: 'keepAlive', value: 'on|off' },
-  deny: { field: 'deny', value: '<ip/netmask>', isRepeatable: true },
-  permit: { field: 'permit', value: '<ip/netmask>', isRepeatable: true },
+  ...ACCOUNT_FIELD_FLAGS,
   channel: { field: 'channel', value: '<slack channel id>' },
   'sip-host': { field: 'sipHost', value: '<host>' },
   'sip-port': { field: 'sipPort', value: '<port>' },

@@ -1,4 +1,5 @@
 import type { AccessDecision } from '@sipops/shared/access-rules';
+import { accountFieldsOf, type RegisteredField } from '@sipops/shared/account-fields';
 import type { AccountView } from '@sipops/shared/account-view';
 import { describeSmsLength } from '@sipops/shared/activation/sms-segments';
 import type { SmsMeasures } from '@sipops/shared/branding/profile-sms';
@@ -42,20 +43,16 @@ export function formatAccount(account: AccountView): string {
     ['enabled', account.enabled ? 'yes' : 'no'],
     ['status', `${account.status} since ${account.statusChangedAt}`],
   ];
-  if (account.type === 'pgsm') {
-    rows.push(
-      ['security model', orDash(account.securityModel)],
-      ['obfuscation', onOff(account.obfuscation)],
-      ['obfuscation key', orDash(account.obfuscationKey)],
-      ['keep-alive', onOff(account.keepAlive)],
-    );
-  } else {
-    rows.push(
-      ['deny', account.deny?.join(', ') || '-'],
-      ['permit', account.permit?.join(', ') || '-'],
-    );
-  }
+  for (const field of accountFieldsOf(account.type))
+    rows.push([field.label, formatSetting(field, account[field.name])]);
   return `${table(rows)}\n`;
+}
+
+/** A setting on the account card: on/off, rules joined by commas, `-` when there is none. */
+function formatSetting(field: RegisteredField, value: unknown): string {
+  if (field.kind === 'switch') return onOff(value as boolean | null);
+  if (field.kind === 'rules') return (value as string[] | null)?.join(', ') || '-';
+  return orDash(value as string | number | null);
 }
 
 export function formatAccountPage(page: AccountPage): string {

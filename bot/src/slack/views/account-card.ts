@@ -1,3 +1,4 @@
+import { accountFieldsOf, type RegisteredField } from '@sipops/shared/account-fields';
 import type { AccountView } from '@sipops/shared/account-view';
 import { describeAccountWarnings } from '@sipops/shared/account-warnings';
 import { canOfferActivationSms } from '@sipops/shared/activation-eligibility';
@@ -73,6 +74,13 @@ function rulesText(rules: string[] | null): string {
   return truncate(rules.map((rule) => `\`${rule}\``).join('\n'), LIMITS.fieldText - 20);
 }
 
+/** A setting on the card: on/off, rules one per line, `—` when there is none. */
+function settingText(setting: RegisteredField, value: unknown): string {
+  if (setting.kind === 'switch') return yesNo(value as boolean | null);
+  if (setting.kind === 'rules') return rulesText(value as string[] | null);
+  return orDash(value as string | number | null);
+}
+
 /** The summary card of an account: its fields (never the password) and its action buttons. */
 export function buildAccountCard(account: AccountView, options: AccountCardOptions): SlackMessage {
   const profile = account.profile
@@ -98,15 +106,12 @@ export function buildAccountCard(account: AccountView, options: AccountCardOptio
   );
   blocks.push({
     type: 'section',
-    fields:
-      account.type === 'pgsm'
-        ? [
-            field('Security model', orDash(account.securityModel)),
-            field('Obfuscation', yesNo(account.obfuscation)),
-            field('Obfuscation key', orDash(account.obfuscationKey)),
-            field('Keep-alive', yesNo(account.keepAlive)),
-          ]
-        : [field('Deny', rulesText(account.deny)), field('Permit', rulesText(account.permit))],
+    fields: accountFieldsOf(account.type).map((setting) =>
+      field(
+        setting.form.cardLabel ?? setting.form.label,
+        settingText(setting, account[setting.name]),
+      ),
+    ),
   });
   const warnings = describeAccountWarnings(account);
   if (warnings.length > 0) {

@@ -1,12 +1,10 @@
+import { accountFieldsOf, type RegisteredField } from '@sipops/shared/account-fields';
 import {
   type AccountType,
-  DEFAULT_OBFUSCATION_KEY,
-  DEFAULT_SECURITY_MODEL,
   PASSWORD_MAX_LENGTH,
   PASSWORD_MIN_LENGTH,
 } from '@sipops/shared/account-schemas';
 import type { AccountView } from '@sipops/shared/account-view';
-import { KEEP_ALIVE_WARNING, OBFUSCATION_KEY_WARNING } from '@sipops/shared/account-warnings';
 import { describeNumberWarning } from '@sipops/shared/phone-number';
 import { hostPort } from '@sipops/shared/sip-host';
 import type { GroupView } from '@sipops/shared/use-cases/create-group';
@@ -29,11 +27,6 @@ export type FormChoices = { groups: GroupView[]; profiles: ProfileView[] };
 
 const NUMBER_WARNING =
   describeNumberWarning({ value: '', isE164: false, isMobile: false }, 'pgsm') ?? '';
-
-const SECURITY_MODELS = [
-  option('end-to-site', 'end-to-site', 'TLS + SRTP through the server (default)'),
-  option('end-to-end', 'end-to-end', 'ZRTP between the clients'),
-];
 
 const PASSWORD_HINT = `${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} printable characters, no spaces. Slack shows what you type.`;
 
@@ -69,69 +62,61 @@ function profileInput(choices: FormChoices, hint: string, initial?: string, with
   );
 }
 
-function pgsmInputs(account?: AccountView): KnownBlock[] {
-  return [
-    input(
-      'securityModel',
-      'Security model',
-      radioInput(
-        'securityModel',
-        SECURITY_MODELS,
-        account?.securityModel ?? DEFAULT_SECURITY_MODEL,
-      ),
-    ),
-    input(
-      'obfuscation',
-      'Obfuscation',
-      switchInput('obfuscation', 'Obfuscation on', account?.obfuscation ?? true),
-      { optional: true },
-    ),
-    input(
-      'obfuscationKey',
-      'Obfuscation key',
-      textInput('obfuscationKey', {
-        initial: String(account?.obfuscationKey ?? DEFAULT_OBFUSCATION_KEY),
-        maxLength: 3,
-      }),
-      {
-        hint: `A whole number from 0 to 255 (default ${DEFAULT_OBFUSCATION_KEY}). It ${OBFUSCATION_KEY_WARNING}.`,
-      },
-    ),
-    input(
-      'keepAlive',
-      'Keep-alive',
-      switchInput('keepAlive', 'Server-side keep-alive', account?.keepAlive ?? false),
-      { optional: true, hint: `Off by default. Keep-alive ${KEEP_ALIVE_WARNING}.` },
-    ),
-  ];
+/** The input of an account setting, from the account registry; an edit shows the account's. */
+function settingInput(field: RegisteredField, account?: AccountView): KnownBlock {
+  const value = account ? account[field.name] : field.default;
+  const { form } = field;
+  const hint = form.hint ? { hint: form.hint } : {};
+  switch (field.kind) {
+    case 'choice':
+      return input(
+        field.name,
+        form.label,
+        radioInput(
+          field.name,
+          (form.options ?? []).map((o) => option(o.label, o.value, o.description)),
+          (value ?? field.default) as string | undefined,
+        ),
+        { ...hint, optional: field.default === undefined },
+      );
+    case 'switch':
+      return input(
+        field.name,
+        form.label,
+        switchInput(field.name, form.checkbox ?? form.label, Boolean(value ?? field.default)),
+        { ...hint, optional: true },
+      );
+    case 'rules':
+      return input(
+        field.name,
+        form.label,
+        textInput(field.name, {
+          initial: (value as string[] | null)?.join('\n') ?? null,
+          multiline: true,
+          ...(form.placeholder ? { placeholder: form.placeholder } : {}),
+          ...(form.maxLength ? { maxLength: form.maxLength } : {}),
+        }),
+        { ...hint, optional: true },
+      );
+    default: {
+      const initial = value ?? field.default;
+      return input(
+        field.name,
+        form.label,
+        textInput(field.name, {
+          initial: initial === null || initial === undefined ? null : String(initial),
+          ...(form.placeholder ? { placeholder: form.placeholder } : {}),
+          ...(form.maxLength ? { maxLength: form.maxLength } : {}),
+        }),
+        // A number with a default is always shown filled; text may be emptied to clear it.
+        { ...hint, optional: field.kind === 'text' || field.default === undefined },
+      );
+    }
+  }
 }
 
-const RULES_HINT =
-  'One ip/netmask rule per line (192.168.0.38/255.255.255.255, 10.0.0.0/24, IPv6 too). Deny rules apply first, then permit rules; with no rules every address is allowed.';
-
-function snomInputs(account?: AccountView): KnownBlock[] {
-  return [
-    input(
-      'deny',
-      'Deny rules',
-      textInput('deny', {
-        initial: account?.deny?.join('\n') ?? null,
-        multiline: true,
-        placeholder: '0.0.0.0/0.0.0.0',
-      }),
-      { optional: true, hint: RULES_HINT },
-    ),
-    input(
-      'permit',
-      'Permit rules',
-      textInput('permit', {
-        initial: account?.permit?.join('\n') ?? null,
-        multiline: true,
-        placeholder: '216.27.242.66/255.255.255.255',
-      }),
-      { optional: true },
-    ),
-  ];
+function settingInputs(type: AccountType, account?: AccountView): KnownBlock[] {
+  return accountFieldsOf(type).map((field) => settingInput(field, account));
 }
 
 /** The plain way: every field; choosing PGSM or SNOM swaps the type's fields in place. */
@@ -191,7 +176,7 @@ export function buildCreateAccountModal(
       'Password again',
       textInput('passwordConfirm', { maxLength: PASSWORD_MAX_LENGTH }),
     ),
-    ...(type === 'pgsm' ? pgsmInputs() : snomInputs()),
+    ...settingInputs(type),
   ];
   return modal('New account', blocks, {
     callbackId: ACCOUNT_FORMS.create,
@@ -262,7 +247,7 @@ export function buildEditAccountModal(
   } else {
     blocks.push(context('The password of a wizard account is generated and cannot be edited.'));
   }
-  blocks.push(...(account.type === 'pgsm' ? pgsmInputs(account) : snomInputs(account)));
+  blocks.push(...settingInputs(account.type, account));
   return modal(`Edit ${account.username}`, blocks, {
     callbackId: ACCOUNT_FORMS.edit,
     submit: 'Save',

@@ -1,3 +1,4 @@
+import { ACCOUNT_FIELDS } from '@sipops/shared/account-fields';
 import type { AccountView } from '@sipops/shared/account-view';
 import type { KnownBlock } from '@slack/web-api';
 import { z } from 'zod';
@@ -75,12 +76,7 @@ const FIELD_LABELS: [keyof AccountView, string][] = [
   ['username', 'Username'],
   ['group', 'Group'],
   ['profile', 'Provisioning profile'],
-  ['securityModel', 'Security model'],
-  ['obfuscation', 'Obfuscation'],
-  ['obfuscationKey', 'Obfuscation key'],
-  ['keepAlive', 'Keep-alive'],
-  ['deny', 'Deny rules'],
-  ['permit', 'Permit rules'],
+  ...ACCOUNT_FIELDS.map((field): [keyof AccountView, string] => [field.name, field.form.label]),
   ['enabled', 'Enabled'],
   ['status', 'Last status'],
 ];
