@@ -9,6 +9,7 @@ import { type BatchSummary, checkBatch } from '@sipops/shared/batch/check-batch'
 import { countCsvRows, ProgressMeter } from '@sipops/shared/batch/progress-meter';
 import { MAX_LOGO_BYTES } from '@sipops/shared/branding/logo';
 import { measureProfileSms } from '@sipops/shared/branding/profile-sms';
+import type { ActivationDeps, Actor } from '@sipops/shared/deps';
 import { AppError } from '@sipops/shared/errors';
 import { checkAccountAddress } from '@sipops/shared/use-cases/check-address';
 import { createGroup, createGroupSchema } from '@sipops/shared/use-cases/create-group';
@@ -26,12 +27,14 @@ import { listGroups } from '@sipops/shared/use-cases/list-groups';
 import { listProfiles } from '@sipops/shared/use-cases/list-profiles';
 import { findLastSmsOf } from '@sipops/shared/use-cases/list-sms';
 import { createProfileSchema, editProfileSchema } from '@sipops/shared/use-cases/profile-schemas';
+import type { ProfileView } from '@sipops/shared/use-cases/profile-view';
 import { revokeKeys } from '@sipops/shared/use-cases/revoke-keys';
 import { createActivationSmsQueue } from '@sipops/shared/use-cases/send-activation-sms';
 import { disableAccount, enableAccount } from '@sipops/shared/use-cases/set-account-enabled';
 import { showAccount } from '@sipops/shared/use-cases/show-account';
 import { showRegistrations } from '@sipops/shared/use-cases/show-registrations';
 import { parseInput } from '@sipops/shared/validation';
+import type { z } from 'zod';
 import { ACTIVATION_COMMANDS, formatLastSms } from './activation-commands.ts';
 import {
   type CallerFile,
@@ -184,6 +187,40 @@ function warnTo(context: CliContext, account: AccountView): void {
     context.io.err(`warning: ${fieldLabel(warning.field)}: ${warning.message}\n`);
 }
 
+/**
+ * `profile create` and `profile edit`: the same flags (the SIP host required on create only),
+ * read the same way; each answer shows what each SMS of the saved profile costs.
+ */
+function profileSaveCommand<S extends z.ZodType>(
+  verb: 'create' | 'edit',
+  schema: S,
+  save: (deps: ActivationDeps, actor: Actor, input: z.output<S>) => Promise<ProfileView>,
+): CommandSpec {
+  return {
+    name: `profile ${verb}`,
+    args: '<name>',
+    flags: { 'sip-host': verb === 'create' ? 'required' : 'optional', ...PROFILE_SETTINGS },
+    positionals: [1, 1],
+    async run({ context, values, positionals, isJson }) {
+      const input = parseInput(schema, {
+        name: positionals[0],
+        ...inputFrom(values, ['sip-host', ...PLAIN_PROFILE_FLAGS]),
+        ...(await profileExtrasFrom(values, context)),
+      });
+      const deps = await context.deps();
+      const profile = await save(deps, context.actor, input);
+      // What each SMS costs, shown to the staff who saved it.
+      const sms = measureProfileSms(profile.smsTemplates, profile.brand, deps.publicBaseUrl);
+      print(
+        context,
+        isJson,
+        { ...profile, sms },
+        `profile ${profile.name} ${verb === 'create' ? 'created' : 'saved'}\n${formatProfileSms(sms)}`,
+      );
+    },
+  };
+}
+
 const LIST_FLAGS = {
   group: 'optional',
   status: 'optional',
@@ -216,52 +253,8 @@ export const COMMANDS: CommandSpec[] = [
       print(context, isJson, groups, formatGroups(groups));
     },
   },
-  {
-    name: 'profile create',
-    args: '<name>',
-    flags: { 'sip-host': 'required', ...PROFILE_SETTINGS },
-    positionals: [1, 1],
-    async run({ context, values, positionals, isJson }) {
-      const input = parseInput(createProfileSchema, {
-        name: positionals[0],
-        ...inputFrom(values, ['sip-host', ...PLAIN_PROFILE_FLAGS]),
-        ...(await profileExtrasFrom(values, context)),
-      });
-      const deps = await context.deps();
-      const profile = await createProfile(deps, context.actor, input);
-      // What each SMS costs, shown to the staff who saved it.
-      const sms = measureProfileSms(profile.smsTemplates, profile.brand, deps.publicBaseUrl);
-      print(
-        context,
-        isJson,
-        { ...profile, sms },
-        `profile ${profile.name} created\n${formatProfileSms(sms)}`,
-      );
-    },
-  },
-  {
-    name: 'profile edit',
-    args: '<name>',
-    flags: { 'sip-host': 'optional', ...PROFILE_SETTINGS },
-    positionals: [1, 1],
-    async run({ context, values, positionals, isJson }) {
-      const input = parseInput(editProfileSchema, {
-        name: positionals[0],
-        ...inputFrom(values, ['sip-host', ...PLAIN_PROFILE_FLAGS]),
-        ...(await profileExtrasFrom(values, context)),
-      });
-      const deps = await context.deps();
-      const profile = await editProfile(deps, context.actor, input);
-      // What each SMS costs, shown to the staff who saved it.
-      const sms = measureProfileSms(profile.smsTemplates, profile.brand, deps.publicBaseUrl);
-      print(
-        context,
-        isJson,
-        { ...profile, sms },
-        `profile ${profile.name} saved\n${formatProfileSms(sms)}`,
-      );
-    },
-  },
+  profileSaveCommand('create', createProfileSchema, createProfile),
+  profileSaveCommand('edit', editProfileSchema, editProfile),
   {
     name: 'profile list',
     flags: {},
