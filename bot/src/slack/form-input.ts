@@ -51,6 +51,14 @@ function typeFields(state: FormState, type: string | undefined): Record<string, 
   );
 }
 
+/** The type of an account in its edit form: the one whose own settings (SNOM's rules) it shows. */
+export function editedType(state: FormState): 'pgsm' | 'snom' {
+  const isSnomOnly = accountFieldsOf('snom').some(
+    (field) => field.types.length === 1 && field.name in state,
+  );
+  return isSnomOnly ? 'snom' : 'pgsm';
+}
+
 /** The create modal as plainAccountSchema's input; the password is always typed twice. */
 export function readCreateAccountForm(state: FormState): Record<string, unknown> {
   const type = readText(state, 'type');

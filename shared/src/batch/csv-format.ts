@@ -45,13 +45,6 @@ export type CreationWay = (typeof WAYS)[number];
 /** Several access rules in one cell. */
 export const RULE_SEPARATOR = ';';
 
-/** The column of each setting. */
-export const FIELD_COLUMNS: Readonly<Record<AccountFieldName, AccountFieldColumn>> =
-  Object.fromEntries(ACCOUNT_FIELDS.map((field) => [field.name, field.csv])) as Record<
-    AccountFieldName,
-    AccountFieldColumn
-  >;
-
 /** The field of the account schemas each column fills (`way`, `enabled`, the passwords apart). */
 export const COLUMN_FIELDS: Readonly<
   Record<Exclude<CsvColumn, 'way' | 'enabled' | 'sealed_password'>, string>

@@ -8,7 +8,12 @@ import { createWizardAccount } from '@sipops/shared/use-cases/create-wizard-acco
 import { editAccount } from '@sipops/shared/use-cases/edit-account';
 import { parseInput } from '@sipops/shared/validation';
 import { actorOf, type BotContext } from '../../bot-context.ts';
-import { readCreateAccountForm, readEditAccountForm, readWizardForm } from '../../form-input.ts';
+import {
+  editedType,
+  readCreateAccountForm,
+  readEditAccountForm,
+  readWizardForm,
+} from '../../form-input.ts';
 import { buildAccountCard } from '../../views/account-card.ts';
 import { type SubmissionArgs, submitForm } from './submit-form.ts';
 
@@ -54,9 +59,11 @@ export function editAccountSubmitted(args: SubmissionArgs, context: BotContext):
     action: 'account.edit',
     title: 'Edit account',
     run: async ({ state, metadata, who, scope }) => {
-      // The type's own fields are in the form: SNOM accounts have rules, PGSM accounts do not.
-      const type = 'deny' in state ? 'snom' : 'pgsm';
-      const changes = parseInput(accountChangesSchema, readEditAccountForm(state, type));
+      // The type's own settings are in the form: SNOM accounts have rules, PGSM accounts do not.
+      const changes = parseInput(
+        accountChangesSchema,
+        readEditAccountForm(state, editedType(state)),
+      );
       const result = await editAccount(
         context.deps,
         actorOf(who),
