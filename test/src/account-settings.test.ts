@@ -21,8 +21,8 @@ import { plainAccountSchema } from '@sipops/shared/account-schemas';
 import type { AccountView } from '@sipops/shared/account-view';
 import { CSV_COLUMNS, formatFieldCell } from '@sipops/shared/batch/csv-format';
 import type { ActivationDeps } from '@sipops/shared/deps';
+import { extension, mobileNumber, seedGroups } from '@sipops/shared/testing/test-fixture';
 import { exportAccounts } from '@sipops/shared/use-cases/export-accounts';
-import { extension, mobileNumber, seedGroups } from '@sipops/shared/use-cases/test-fixture';
 import { parseInput } from '@sipops/shared/validation';
 import type { InputBlock, KnownBlock } from '@slack/types';
 import { eq } from 'drizzle-orm';
@@ -161,6 +161,7 @@ describe('every account setting, typed in the terminal', () => {
       io,
       actor: 'terminal:test',
       cwd: '/tmp',
+      settings: { admins: [], smsMode: 'local' },
       deps: async () => deps,
     });
     expect(code, io.stderr).toBe(0);
