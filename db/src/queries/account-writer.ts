@@ -11,30 +11,27 @@ import { insertJsonRows, isAnyOf } from './bulk-sql.ts';
  * their audit rows.
  */
 
-/** The columns of an account the writer sets (the others are the same for the whole batch). */
-export const WRITTEN_ACCOUNT_KEYS = [
-  'id',
-  'username',
-  'passwordEncrypted',
-  'sipHa1',
-  'sipHa1Realm',
-  'number',
-  'secondaryNumber',
-  'type',
-  'createdVia',
-  'groupId',
-  'profileId',
-  'securityModel',
-  'obfuscation',
-  'obfuscationKey',
-  'keepAlive',
-  'deny',
-  'permit',
-  'enabled',
+/**
+ * The columns of an account the writer does not take from each account: the same for the whole
+ * batch, or unset at creation. Every other column of `accounts` is written as given, so a new
+ * column needs nothing here.
+ */
+const UNWRITTEN_KEYS = [
+  'disabledAt',
+  'status',
+  'statusChangedAt',
+  'keysRevokedAt',
+  'createdAt',
+  'updatedAt',
 ] as const;
 
 type AccountInsert = typeof accounts.$inferInsert;
-export type WrittenAccount = Required<Pick<AccountInsert, (typeof WRITTEN_ACCOUNT_KEYS)[number]>>;
+export type WrittenAccount = Required<Omit<AccountInsert, (typeof UNWRITTEN_KEYS)[number]>>;
+
+/** The columns of an account the writer sets, in the table's order. */
+export const WRITTEN_ACCOUNT_KEYS = Object.keys(getTableColumns(accounts)).filter(
+  (key) => !(UNWRITTEN_KEYS as readonly string[]).includes(key),
+) as (keyof WrittenAccount)[];
 
 /** An account to write with what its `account.created` audit row says of it (password masked). */
 export type AccountToWrite = { account: WrittenAccount; audit: unknown };

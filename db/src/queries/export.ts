@@ -10,9 +10,11 @@ const username = sql`${accounts.username} collate "C"`;
  * One page of the accounts as the export writes them, ordered by group then username in byte
  * order (the same on every database); `after` continues from the last row of the page before.
  */
-export function listExportPage(
+export function listExportPage<K extends keyof AccountRow & keyof typeof accounts>(
   tx: Database,
   params: {
+    /** The account's settings to read beside the columns every export has. */
+    settings: readonly K[];
     groupId?: string | undefined;
     status?: AccountRow['status'] | undefined;
     after?: { group: string; username: string } | undefined;
@@ -38,12 +40,9 @@ export function listExportPage(
         secondaryNumber: accounts.secondaryNumber,
         profile: provisioningProfiles.name,
         enabled: accounts.enabled,
-        securityModel: accounts.securityModel,
-        obfuscation: accounts.obfuscation,
-        obfuscationKey: accounts.obfuscationKey,
-        keepAlive: accounts.keepAlive,
-        deny: accounts.deny,
-        permit: accounts.permit,
+        ...(Object.fromEntries(params.settings.map((key) => [key, accounts[key]])) as {
+          [P in K]: (typeof accounts)[P];
+        }),
         sealedPassword: accounts.passwordEncrypted,
       })
       .from(accounts)

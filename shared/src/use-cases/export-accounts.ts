@@ -1,6 +1,10 @@
 import { listExportPage } from '@sipops/db/queries';
 import { z } from 'zod';
-import { ACCOUNT_FIELDS, type AccountFieldColumns } from '../account-fields.ts';
+import {
+  ACCOUNT_FIELD_NAMES,
+  ACCOUNT_FIELDS,
+  type AccountFieldColumns,
+} from '../account-fields.ts';
 import { ACCOUNT_STATUSES, type AccountStatus } from '../account-lifecycle.ts';
 import { nameSchema } from '../account-schemas.ts';
 import {
@@ -38,7 +42,7 @@ type ExportRow = {
   profile: string | null;
   enabled: boolean;
   sealedPassword: string;
-  // Every setting of the registry: the page query must read each one (a new one fails here).
+  // Every setting of the registry, read by the page query from the registry's names.
 } & AccountFieldColumns;
 
 /**
@@ -61,6 +65,7 @@ export async function exportAccounts(
       let after: { group: string; username: string } | undefined;
       for (;;) {
         const page: ExportRow[] = await listExportPage(tx, {
+          settings: ACCOUNT_FIELD_NAMES,
           groupId: group?.id,
           status: input.status as AccountStatus | undefined,
           after,
