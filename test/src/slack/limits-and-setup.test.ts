@@ -18,6 +18,7 @@ import { buildHelp } from '@sipops/bot/slack/views/help';
 import { buildRoleList } from '@sipops/bot/slack/views/roles';
 import { buildGroupModal, buildProfileModal } from '@sipops/bot/slack/views/setup-forms';
 import { buildGroupList, buildProfileList } from '@sipops/bot/slack/views/setup-lists';
+import { accountFieldViews, defaultAccountFields } from '@sipops/shared/account-fields';
 import type { AccountView } from '@sipops/shared/account-view';
 import type { BatchSummary } from '@sipops/shared/batch/check-batch';
 import { ConfigError } from '@sipops/shared/config/read';
@@ -41,12 +42,13 @@ function account(overrides: Partial<AccountView> = {}): AccountView {
     enabled: true,
     status: 'installation_sms_sent',
     statusChangedAt: '2025-03-01T09:00:00.000Z',
-    securityModel: 'end-to-end',
-    obfuscation: true,
-    obfuscationKey: 200,
-    keepAlive: true,
-    deny: null,
-    permit: null,
+    // Every setting of the registry, so that a new one needs no line here.
+    ...accountFieldViews('pgsm', {
+      ...defaultAccountFields('pgsm'),
+      securityModel: 'end-to-end',
+      obfuscationKey: 200,
+      keepAlive: true,
+    }),
     createdVia: 'plain',
     createdAt: '2025-03-01T09:00:00.000Z',
     updatedAt: '2025-03-01T09:00:00.000Z',
