@@ -221,6 +221,32 @@ function profileSaveCommand<S extends z.ZodType>(
   };
 }
 
+/** `disable` and `enable`: the one switch, said back as it was found. */
+function enabledCommand(
+  name: 'disable' | 'enable',
+  setEnabled: typeof disableAccount,
+): CommandSpec {
+  return {
+    name,
+    args: '<account>',
+    flags: {},
+    positionals: [1, 1],
+    isDestructive: true,
+    async run({ context, positionals, isJson }) {
+      const result = await setEnabled(await context.deps(), context.actor, positionals[0] ?? '');
+      const { username } = result.account;
+      printAccount(
+        context,
+        isJson,
+        result.account,
+        result.isChanged
+          ? `account ${username} ${name}d`
+          : `account ${username} was already ${name}d`,
+      );
+    },
+  };
+}
+
 const LIST_FLAGS = {
   group: 'optional',
   status: 'optional',
@@ -385,46 +411,8 @@ export const COMMANDS: CommandSpec[] = [
       );
     },
   },
-  {
-    name: 'disable',
-    args: '<account>',
-    flags: {},
-    positionals: [1, 1],
-    isDestructive: true,
-    async run({ context, positionals, isJson }) {
-      const result = await disableAccount(
-        await context.deps(),
-        context.actor,
-        positionals[0] ?? '',
-      );
-      printAccount(
-        context,
-        isJson,
-        result.account,
-        result.isChanged
-          ? `account ${result.account.username} disabled`
-          : `account ${result.account.username} was already disabled`,
-      );
-    },
-  },
-  {
-    name: 'enable',
-    args: '<account>',
-    flags: {},
-    positionals: [1, 1],
-    isDestructive: true,
-    async run({ context, positionals, isJson }) {
-      const result = await enableAccount(await context.deps(), context.actor, positionals[0] ?? '');
-      printAccount(
-        context,
-        isJson,
-        result.account,
-        result.isChanged
-          ? `account ${result.account.username} enabled`
-          : `account ${result.account.username} was already enabled`,
-      );
-    },
-  },
+  enabledCommand('disable', disableAccount),
+  enabledCommand('enable', enableAccount),
   {
     name: 'delete',
     args: '<account>',

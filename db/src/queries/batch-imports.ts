@@ -70,27 +70,26 @@ export async function setImportSmsMessage(
 }
 
 /** A first post of the progress message is about to be tried: a successor looks for it first. */
-export async function markImportSmsPosting(
-  db: Database,
-  importId: string,
-  at: Date,
-): Promise<void> {
-  await db
-    .update(batchImports)
-    .set({ smsProgressPostingAt: at })
-    .where(and(eq(batchImports.id, importId), isNull(batchImports.smsProgressPostingAt)));
+export function markImportSmsPosting(db: Database, importId: string, at: Date): Promise<void> {
+  return stampOnce(db, importId, 'smsProgressPostingAt', at);
 }
 
 /** The progress of an import is over: it is no longer listed. */
-export async function finishImportSmsProgress(
+export function finishImportSmsProgress(db: Database, importId: string, at: Date): Promise<void> {
+  return stampOnce(db, importId, 'smsProgressDoneAt', at);
+}
+
+/** Sets a time of an import's progress unless it is set already (the first one stands). */
+async function stampOnce(
   db: Database,
   importId: string,
+  column: 'smsProgressPostingAt' | 'smsProgressDoneAt',
   at: Date,
 ): Promise<void> {
   await db
     .update(batchImports)
-    .set({ smsProgressDoneAt: at })
-    .where(and(eq(batchImports.id, importId), isNull(batchImports.smsProgressDoneAt)));
+    .set({ [column]: at })
+    .where(and(eq(batchImports.id, importId), isNull(batchImports[column])));
 }
 
 export type BatchImportRow = typeof batchImports.$inferSelect;

@@ -3,6 +3,7 @@ import {
   plainAccountSchema,
   wizardAccountSchema,
 } from '@sipops/shared/account-schemas';
+import type { AccountView } from '@sipops/shared/account-view';
 import { createPlainAccount } from '@sipops/shared/use-cases/create-plain-account';
 import { createWizardAccount } from '@sipops/shared/use-cases/create-wizard-account';
 import { editAccount } from '@sipops/shared/use-cases/edit-account';
@@ -17,10 +18,9 @@ import {
 import { buildAccountCard } from '../../views/account-card.ts';
 import { type SubmissionArgs, submitForm } from './submit-form.ts';
 
-const cardFor = (context: BotContext) => (note: string) => ({
-  note,
-  isActivationAvailable: context.isActivationAvailable,
-});
+/** The account's card as a form's answer, with a note on what was done. */
+const cardWith = (context: BotContext, account: AccountView, note: string) =>
+  buildAccountCard(account, { note, isActivationAvailable: context.isActivationAvailable });
 
 export function createAccountSubmitted(args: SubmissionArgs, context: BotContext): Promise<void> {
   return submitForm(args, context, {
@@ -29,10 +29,7 @@ export function createAccountSubmitted(args: SubmissionArgs, context: BotContext
     run: async ({ state, who, scope }) => {
       const input = parseInput(plainAccountSchema, readCreateAccountForm(state));
       const account = await createPlainAccount(context.deps, actorOf(who), input, scope);
-      return buildAccountCard(
-        account,
-        cardFor(context)(`:white_check_mark: Created by <@${who.userId}>, enabled.`),
-      );
+      return cardWith(context, account, `:white_check_mark: Created by <@${who.userId}>, enabled.`);
     },
   });
 }
@@ -44,11 +41,10 @@ export function wizardSubmitted(args: SubmissionArgs, context: BotContext): Prom
     run: async ({ state, who, scope }) => {
       const input = parseInput(wizardAccountSchema, readWizardForm(state));
       const account = await createWizardAccount(context.deps, actorOf(who), input, scope);
-      return buildAccountCard(
+      return cardWith(
+        context,
         account,
-        cardFor(context)(
-          `:white_check_mark: Created by <@${who.userId}>; disabled until the user activates it. Send the activation SMS to start.`,
-        ),
+        `:white_check_mark: Created by <@${who.userId}>; disabled until the user activates it. Send the activation SMS to start.`,
       );
     },
   });
@@ -71,12 +67,8 @@ export function editAccountSubmitted(args: SubmissionArgs, context: BotContext):
         changes,
         scope,
       );
-      return buildAccountCard(
-        result.account,
-        cardFor(context)(
-          result.isChanged ? `:pencil2: Saved by <@${who.userId}>.` : 'Nothing changed.',
-        ),
-      );
+      const note = result.isChanged ? `:pencil2: Saved by <@${who.userId}>.` : 'Nothing changed.';
+      return cardWith(context, result.account, note);
     },
   });
 }

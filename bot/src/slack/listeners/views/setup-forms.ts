@@ -18,11 +18,8 @@ export function groupSubmitted(args: SubmissionArgs, context: BotContext): Promi
     action: 'group.create',
     title: 'New group',
     run: async ({ state, who }) => {
-      const group = await createGroup(
-        context.deps,
-        actorOf(who),
-        parseInput(createGroupSchema, readGroupForm(state)),
-      );
+      const input = parseInput(createGroupSchema, readGroupForm(state));
+      const group = await createGroup(context.deps, actorOf(who), input);
       const text = `:white_check_mark: Group ${describeGroup(group)} created by <@${who.userId}>.`;
       return { text: `Group ${group.name} created`, blocks: [section(text)] };
     },
@@ -34,11 +31,8 @@ export function profileSubmitted(args: SubmissionArgs, context: BotContext): Pro
     action: 'profile.create',
     title: 'New profile',
     run: async ({ state, who }) => {
-      const profile = await createProfile(
-        context.deps,
-        actorOf(who),
-        parseInput(createProfileSchema, readProfileForm(state)),
-      );
+      const input = parseInput(createProfileSchema, readProfileForm(state));
+      const profile = await createProfile(context.deps, actorOf(who), input);
       return profileSaved(profile, ':white_check_mark:', 'created', who, context);
     },
   });
@@ -49,11 +43,8 @@ export function profileEditSubmitted(args: SubmissionArgs, context: BotContext):
     action: 'profile.edit',
     title: 'Edit profile',
     run: async ({ state, metadata, who }) => {
-      const profile = await editProfile(
-        context.deps,
-        actorOf(who),
-        parseInput(editProfileSchema, readProfileForm(state, metadata.subject ?? '')),
-      );
+      const input = parseInput(editProfileSchema, readProfileForm(state, metadata.subject ?? ''));
+      const profile = await editProfile(context.deps, actorOf(who), input);
       return profileSaved(profile, ':pencil2:', 'saved', who, context);
     },
   });
