@@ -4,15 +4,6 @@ import { changesShape, creationShape } from './account-fields.ts';
 import { parseMobileNumber, parseVirtualNumber } from './phone-number.ts';
 import { domainString } from './validation.ts';
 
-// The settings' schemas live with the settings; these names stay where callers look for them.
-export {
-  DEFAULT_OBFUSCATION_KEY,
-  DEFAULT_SECURITY_MODEL,
-  obfuscationKeySchema,
-  splitRules,
-  switchSchema,
-} from './account-fields.ts';
-
 export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 128;
 

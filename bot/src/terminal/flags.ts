@@ -1,6 +1,5 @@
 import type { ParseArgsConfig } from 'node:util';
-import { ACCOUNT_FIELDS, type AccountFieldFlag } from '@sipops/shared/account-fields';
-import { splitRules } from '@sipops/shared/account-schemas';
+import { ACCOUNT_FIELDS, type AccountFieldFlag, splitRules } from '@sipops/shared/account-fields';
 import { LOCALES, type Locale } from '@sipops/shared/locales/index';
 
 type Options = NonNullable<ParseArgsConfig['options']>;

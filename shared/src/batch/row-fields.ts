@@ -1,8 +1,7 @@
 import type { GroupRow, ProfileRow } from '@sipops/db/queries';
 import type { z } from 'zod';
 import type { AccountToCreate } from '../account-creation.ts';
-import { ACCOUNT_FIELDS } from '../account-fields.ts';
-import { switchSchema } from '../account-schemas.ts';
+import { ACCOUNT_FIELDS, switchSchema } from '../account-fields.ts';
 import { decryptSecret } from '../credentials.ts';
 import { isAppError } from '../errors.ts';
 import { parseInput } from '../validation.ts';

@@ -1,7 +1,8 @@
 import { listAccountRecords } from '@sipops/db/queries';
 import { z } from 'zod';
+import { switchSchema } from '../account-fields.ts';
 import { ACCOUNT_STATUSES } from '../account-lifecycle.ts';
-import { nameSchema, switchSchema } from '../account-schemas.ts';
+import { nameSchema } from '../account-schemas.ts';
 import { type AccountView, toAccountView } from '../account-view.ts';
 import { type GroupScope, requireGroupInScope } from '../authorize.ts';
 import type { Deps } from '../deps.ts';
