@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import { type DatabaseHandle, openDatabase } from '@sipops/db/client';
 import {
@@ -37,12 +38,14 @@ export async function openRuntime(
   onLockRequest?: LockRequestHandler,
 ): Promise<Runtime> {
   let lock: DataDirLock | undefined;
+  let freshDataDir = false;
   if (!config.databaseUrl) {
     // The embedded database holds HA1s and the key file: nobody but this user may read a byte.
     if (isMainThread) process.umask(0o077);
     mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
     restrictDataDir(config.dataDir);
     lock = await acquireDataDirLockPatiently(config.dataDir, holder, onLockRequest, LOCK_WAIT_MS);
+    freshDataDir = !existsSync(join(config.dataDir, 'pglite', 'PG_VERSION'));
   }
   let database: DatabaseHandle | undefined;
   let location: DatabaseHandle | undefined;
@@ -55,7 +58,7 @@ export async function openRuntime(
     if (config.databaseUrl) await applyMigrationsExclusively(config.databaseUrl);
     else await applyMigrations(opened.db);
     // PGlite unpacks a fresh database with files open to all (0666); what it makes later obeys umask.
-    if (!config.databaseUrl) restrictDataDir(config.dataDir);
+    if (freshDataDir) restrictDataDir(config.dataDir);
     const secretKey = config.secretKey ?? loadOrCreateKeyFile(config.dataDir);
     // Only read, and only now and then (`clients`, a card): a small pool.
     location = config.locationDatabaseUrl
