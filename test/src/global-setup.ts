@@ -1,6 +1,7 @@
 import { prepareTestDatabaseTemplates } from '@sipops/db/testing';
 import postgres from 'postgres';
 import { buildAppInBackground } from './build-app.ts';
+import { prepareDataDirTemplate } from './embedded.ts';
 import { ensureSystemPackages } from './system-packages.ts';
 
 /** The local server CI uses; a developer's run takes it when TEST_DATABASE_URL is not set. */
@@ -10,8 +11,8 @@ export const DEFAULT_TEST_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/tes
  * Installs the Debian packages the real-program tests drive (or fails naming the command), and
  * settles the Postgres every run needs: the SIP tests run Kamailio, a second process, which
  * PGlite cannot serve. Without TEST_DATABASE_URL the local default is used when it answers.
- * Migrates once for the whole run (a template database and a PGlite snapshot) that every suite's
- * database is copied from; the returned teardown drops them.
+ * Migrates once for the whole run (a template database, a PGlite snapshot and an embedded data
+ * folder) that every suite's database is copied from; the returned teardown drops them.
  */
 export default async function setup(): Promise<() => Promise<void>> {
   ensureSystemPackages();
@@ -31,8 +32,17 @@ export default async function setup(): Promise<() => Promise<void>> {
   }
   // Test workers start after this and inherit it, and the templates' variables.
   process.env.TEST_DATABASE_URL = url;
-  const dropTemplates = await prepareTestDatabaseTemplates(url);
+  const [databases, dataDir] = await Promise.allSettled([
+    prepareTestDatabaseTemplates(url),
+    prepareDataDirTemplate(),
+  ]);
+  const dropTemplates = async () => {
+    if (dataDir.status === 'fulfilled') dataDir.value();
+    if (databases.status === 'fulfilled') await databases.value();
+  };
   try {
+    if (databases.status === 'rejected') throw databases.reason;
+    if (dataDir.status === 'rejected') throw dataDir.reason;
     await built;
   } catch (error) {
     await dropTemplates();

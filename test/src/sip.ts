@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -14,8 +14,27 @@ export function botCommand(entry: 'start' | 'start-workers' | 'sip', ...args: st
 
 export type SipResult = { code: number; stdout: string; stderr: string };
 
-/** The environment of a sipops process on the embedded default in a fresh data folder. */
+/** Set by the tests' global setup: an embedded data folder the product made and migrated. */
+export const DATA_DIR_TEMPLATE_VARIABLE = 'SIPOPS_TEST_DATA_DIR_TEMPLATE';
+
+/**
+ * The environment of a sipops process on the embedded default, in a data folder of its own that
+ * holds an empty, migrated database: a copy of the one the global setup made, as `npm run
+ * db:migrate` leaves a folder (a new folder when there is none). No key file: the first command
+ * makes it.
+ */
 export function embeddedEnv(): Record<string, string> {
+  const env = freshEmbeddedEnv();
+  const template = process.env[DATA_DIR_TEMPLATE_VARIABLE];
+  if (template)
+    cpSync(join(template, 'pglite'), join(env.SIPOPS_DATA_DIR ?? '', 'pglite'), {
+      recursive: true,
+    });
+  return env;
+}
+
+/** The same in an empty data folder, for the tests of a first start (initdb, modes, keys). */
+export function freshEmbeddedEnv(): Record<string, string> {
   return { SIPOPS_DATA_DIR: mkdtempSync(join(tmpdir(), 'sipops-test-')) };
 }
 

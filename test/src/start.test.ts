@@ -1,7 +1,7 @@
 import { createTestDatabase, testDatabaseKinds } from '@sipops/db/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, type RunningServer, startServer, waitForHealth } from './server.ts';
-import { botCommand, embeddedEnv, postgresEnv, runSip } from './sip.ts';
+import { botCommand, freshEmbeddedEnv, postgresEnv, runSip } from './sip.ts';
 
 const running: RunningServer[] = [];
 afterAll(async () => {
@@ -18,7 +18,7 @@ describe('npm start on the embedded default', { timeout: 120_000 }, () => {
   // How fast it starts is the first-start bench's figure: here the server only has to answer
   // within a minute, which a loaded machine also manages (20 s did not, at a load of 20).
   it('answers /api/health with no configuration, and the terminal works beside it', async () => {
-    const env = { ...embeddedEnv(), PORT: String(await freePort()) };
+    const env = { ...freshEmbeddedEnv(), PORT: String(await freePort()) };
     const server = start(env);
     await waitForHealth(server, 60_000);
     const health = await (await fetch(`${server.baseUrl}/api/health`)).json();
@@ -66,7 +66,7 @@ describe('npm start on the embedded default', { timeout: 120_000 }, () => {
 
   it('refuses a wrong setting at start, naming the variable', async () => {
     const server = start(
-      { ...embeddedEnv(), PORT: 'eighty', SIPOPS_SECRET_KEY: 'too-short' },
+      { ...freshEmbeddedEnv(), PORT: 'eighty', SIPOPS_SECRET_KEY: 'too-short' },
       botCommand('start'),
     );
     expect(await server.exited).toBe(1);

@@ -6,7 +6,7 @@ import { auditLog } from '@sipops/db/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withEmbeddedRuntime } from '../embedded.ts';
 import { freePort, type RunningServer, startServer, waitForHealth } from '../server.ts';
-import { botCommand, embeddedEnv, runSip } from '../sip.ts';
+import { botCommand, freshEmbeddedEnv, runSip } from '../sip.ts';
 
 const isRoot = process.getuid?.() === 0;
 
@@ -66,7 +66,7 @@ describe('the embedded server and its local command channel', { timeout: 180_000
   let server: RunningServer;
 
   beforeAll(async () => {
-    env = { ...embeddedEnv(), PORT: String(await freePort()) };
+    env = { ...freshEmbeddedEnv(), PORT: String(await freePort()) };
     // A folder as an older version (or a careless copy) left it: open to everyone.
     chmodSync(env.SIPOPS_DATA_DIR ?? '', 0o755);
     server = startServer(env, botCommand('start'));
