@@ -26,7 +26,7 @@ export type OpenDatabaseOptions =
 
 /**
  * PGlite's start-up settings: its own, with a buffer pool of 16 MB instead of Postgres's 128 MB.
- * PGlite clears the whole pool at every open, which was half of a terminal command's time on the
+ * PGlite clears the whole pool at every open, about a fifth of a terminal command's time on the
  * embedded database; a sipops database's hot pages (accounts, links, the outbox) fit in 16 MB
  * many times over, and a page outside the pool is read from the data folder the OS caches.
  */
