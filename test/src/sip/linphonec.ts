@@ -26,6 +26,8 @@ export type Linphonec = {
   /** Everything it printed since it (re)started. */
   output: () => string;
   send: (command: string) => void;
+  /** Whether it waits at its password prompt (its loop, and its saving of settings, wait too). */
+  isAskingPassword: () => boolean;
   /**
    * Waits until the output since `from` (default: everything) matches, sending `poll` every
    * `everyMs` meanwhile; resolves with the match. Fails after `timeoutMs` naming what it saw.
@@ -116,6 +118,7 @@ export async function startLinphonec(options: {
     name: options.name,
     rcFile,
     output: () => output,
+    isAskingPassword: () => isAskingPassword(output),
     send(command) {
       if (child?.stdin?.writable) child.stdin.write(`${command}\n`);
     },
@@ -143,9 +146,10 @@ export async function startLinphonec(options: {
     async stop() {
       const running = child;
       if (!running || running.exitCode !== null || running.signalCode !== null) return;
-      // A refused registration makes linphonec ask for a password on stdin: `quit` would become
-      // the password (saved as a new HA1). It saved its settings when provisioned: just end it.
-      if (isAskingPassword(output)) running.kill('SIGKILL');
+      // A refused registration makes linphonec ask for a password on stdin, and its loop waits
+      // there: `quit` would become the password (saved as a new HA1). SIGTERM ends it as `quit`
+      // does, saving its settings, which it has not done since the prompt.
+      if (phone.isAskingPassword()) running.kill('SIGTERM');
       else phone.send('quit');
       if (!(await waitForExit(running, STOP_TIMEOUT_MS))) {
         running.kill('SIGKILL');
