@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import { type DatabaseHandle, openDatabase } from '@sipops/db/client';
@@ -43,7 +43,10 @@ export async function openRuntime(
     // The embedded database holds HA1s and the key file: nobody but this user may read a byte.
     if (isMainThread) process.umask(0o077);
     mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-    restrictDataDir(config.dataDir);
+    // Under a folder of mode 0700 nothing is reachable by others: one open to them (an older
+    // version's, a careless copy) is closed again, all of it. Walking a closed one at every
+    // terminal command cost it 50 ms.
+    if ((statSync(config.dataDir).mode & 0o077) !== 0) restrictDataDir(config.dataDir);
     lock = await acquireDataDirLockPatiently(config.dataDir, holder, onLockRequest, LOCK_WAIT_MS);
     freshDataDir = !existsSync(join(config.dataDir, 'pglite', 'PG_VERSION'));
   }
