@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline/promises';
+import { setFlagsFromString } from 'node:v8';
 import { askHolder, commandAddress, lockAddress } from '@sipops/db/data-dir-lock';
 import type { TerminalConfig } from '@sipops/shared/config/processes';
 import { ConfigError } from '@sipops/shared/config/read';
@@ -16,6 +17,9 @@ import {
   type TerminalIo,
 } from './io.ts';
 import { PREPARED_VERBS } from './prepared-verbs.ts';
+
+/** The verbs that work through many rows: they run long enough for optimized code to pay. */
+const BULK_VERBS = new Set(['import', 'export']);
 
 // The command table and the database are loaded only when needed (import() below): a call
 // forwarded to a running server as typed needs neither, and answers sooner without them.
@@ -98,6 +102,10 @@ async function main(argv: string[]): Promise<number> {
     }
   }
 
+  // PGlite runs as WebAssembly. For a command of a second, V8's baseline compiler alone starts
+  // and ends it a quarter sooner (1.52 s -> 1.14 s for a `show`) than when it also compiles the
+  // hot functions again, optimized, in the background. Importing or exporting many rows keeps that.
+  if (!config.databaseUrl && !BULK_VERBS.has(argv[0] ?? '')) setFlagsFromString('--liftoff-only');
   const [{ runCli }, { openRuntime }] = await Promise.all([
     import('./run-cli.ts'),
     import('@sipops/shared/runtime'),
