@@ -1,9 +1,16 @@
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import { executeRows } from '../execute.ts';
-import { accounts, activationLinks, groups, provisioningProfiles } from '../schema/index.ts';
+import {
+  accounts,
+  activationLinks,
+  groups,
+  linkLookupFailures,
+  provisioningProfiles,
+} from '../schema/index.ts';
 import type { BrandingRow } from './branding.ts';
 import { findRow } from './first-row.ts';
+import type { LookupWindow } from './link-lookup-failures.ts';
 
 export type ActivationLinkRow = typeof activationLinks.$inferSelect;
 
@@ -84,52 +91,61 @@ type LinkPageSqlRow = {
 const toDate = (value: Date | string) => (value instanceof Date ? value : new Date(value));
 
 /**
- * A link with just what the mobile page shows, in one plain query: the page is what phones and
- * link previews hit, and loading the whole account through the ORM costs it three times as much.
+ * A link with just what the mobile page shows, and the failed look-ups of the client's address in
+ * the current window, in one plain query: the page is what phones and link previews hit, and
+ * loading the whole account through the ORM, or a second statement, costs it a good part more.
  */
 export async function findLinkForPage(
   db: Database,
   tokenHash: string,
-): Promise<LinkPageRow | undefined> {
-  const [row] = await executeRows<LinkPageSqlRow>(
+  window: LookupWindow,
+): Promise<{ found: LinkPageRow | undefined; failures: number }> {
+  const [row] = await executeRows<{ failures: number } & (LinkPageSqlRow | { id: null })>(
     db,
-    sql`select l.id, l.account_id, l.token_hash, l.kind, l.created_at, l.expires_at, l.spent_at,
-        l.revoked_at, a.status, p.brand, p.ios_url, p.android_url, p.app_scheme,
+    sql`select f.failures, l.id, l.account_id, l.token_hash, l.kind, l.created_at, l.expires_at,
+        l.spent_at, l.revoked_at, a.status, p.brand, p.ios_url, p.android_url, p.app_scheme,
         p.app_link, p.id as profile_id, p.accent_color, p.support_contact, p.time_zone, p.logo_sha256
-      from ${activationLinks} l
-      join ${accounts} a on a.id = l.account_id
-      join ${groups} g on g.id = a.group_id
-      left join ${provisioningProfiles} p on p.id = coalesce(a.profile_id, g.profile_id)
-      where l.token_hash = ${tokenHash}`,
+      from (select coalesce((select failures from ${linkLookupFailures}
+          where client_address = ${window.clientAddress}
+            and window_start = ${window.windowStart.toISOString()}), 0)::int as failures) f
+      left join (${activationLinks} l
+        join ${accounts} a on a.id = l.account_id
+        join ${groups} g on g.id = a.group_id
+        left join ${provisioningProfiles} p on p.id = coalesce(a.profile_id, g.profile_id))
+      on l.token_hash = ${tokenHash}`,
   );
-  if (!row) return undefined;
+  const failures = Number(row?.failures ?? 0);
+  if (!row || row.id === null) return { found: undefined, failures };
   return {
-    link: {
-      id: row.id,
-      accountId: row.account_id,
-      tokenHash: row.token_hash,
-      kind: row.kind,
-      createdAt: toDate(row.created_at),
-      expiresAt: toDate(row.expires_at),
-      spentAt: row.spent_at === null ? null : toDate(row.spent_at),
-      revokedAt: row.revoked_at === null ? null : toDate(row.revoked_at),
+    failures,
+    found: {
+      link: {
+        id: row.id,
+        accountId: row.account_id,
+        tokenHash: row.token_hash,
+        kind: row.kind,
+        createdAt: toDate(row.created_at),
+        expiresAt: toDate(row.expires_at),
+        spentAt: row.spent_at === null ? null : toDate(row.spent_at),
+        revokedAt: row.revoked_at === null ? null : toDate(row.revoked_at),
+      },
+      status: row.status,
+      profile:
+        row.brand !== null && row.app_scheme !== null && row.profile_id !== null
+          ? {
+              id: row.profile_id,
+              brand: row.brand,
+              accentColor: row.accent_color,
+              supportContact: row.support_contact,
+              timeZone: row.time_zone ?? 'UTC',
+              logoSha256: row.logo_sha256,
+              iosUrl: row.ios_url,
+              androidUrl: row.android_url,
+              appScheme: row.app_scheme,
+              appLink: row.app_link ?? '{scheme}://provision?url={url_encoded}',
+            }
+          : null,
     },
-    status: row.status,
-    profile:
-      row.brand !== null && row.app_scheme !== null && row.profile_id !== null
-        ? {
-            id: row.profile_id,
-            brand: row.brand,
-            accentColor: row.accent_color,
-            supportContact: row.support_contact,
-            timeZone: row.time_zone ?? 'UTC',
-            logoSha256: row.logo_sha256,
-            iosUrl: row.ios_url,
-            androidUrl: row.android_url,
-            appScheme: row.app_scheme,
-            appLink: row.app_link ?? '{scheme}://provision?url={url_encoded}',
-          }
-        : null,
   };
 }
 

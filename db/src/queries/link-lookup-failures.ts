@@ -2,11 +2,11 @@ import { and, eq, lt, sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import { linkLookupFailures } from '../schema/index.ts';
 
+/** One client address's current window, in which its failed look-ups are counted. */
+export type LookupWindow = { clientAddress: string; windowStart: Date };
+
 /** Failed link look-ups from one address in one window, counted by every web process together. */
-export async function countLinkLookupFailures(
-  db: Database,
-  params: { clientAddress: string; windowStart: Date },
-): Promise<number> {
+export async function countLinkLookupFailures(db: Database, params: LookupWindow): Promise<number> {
   const [row] = await db
     .select({ failures: linkLookupFailures.failures })
     .from(linkLookupFailures)

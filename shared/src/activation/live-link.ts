@@ -2,15 +2,17 @@ import type { Database } from '@sipops/db/client';
 import {
   type AccountRecord,
   type ActivationLinkRow,
+  countLinkLookupFailures,
   findAccountById,
   findLinkByTokenHash,
+  type LookupWindow,
   lockAccountRow,
   lockLink,
 } from '@sipops/db/queries';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { hashLinkToken, isWellFormedToken } from './activation-link.ts';
-import { countLookupFailure, isLookupBlocked } from './lookup-limit.ts';
+import { countLookupFailure, isOverLookupLimit, lookupWindow } from './lookup-limit.ts';
 
 /** How a phone reaches a link: the token it holds and the address it comes from. */
 export type LinkAccess = { token: string; clientAddress: string };
@@ -32,22 +34,30 @@ export function isLinkLive(link: ActivationLinkRow, at: Date): boolean {
   return !link.spentAt && !link.revokedAt && link.expiresAt.getTime() > at.getTime();
 }
 
+/** What a finder answers: the link (and what it needs with it), and the address's failures. */
+export type LinkFinder<T> = (
+  db: Database,
+  tokenHash: string,
+  window: LookupWindow,
+) => Promise<{ found: T | undefined; failures: number }>;
+
 /**
  * The guarded look-up every use of a token goes through, outside any transaction so that a
  * failure is counted against the client's address even when the caller's work is rolled back.
- * Over the limit, every look-up from that address is refused, good token or not.
+ * Over the limit, every look-up from that address is refused, good token or not. The finder
+ * reads the address's failures with the link (the page does both in one query).
  */
 export async function lookUpLink<T extends { link: ActivationLinkRow }>(
   deps: Deps,
   access: LinkAccess,
-  find: (db: Database, tokenHash: string) => Promise<T | undefined>,
+  find: LinkFinder<T>,
 ): Promise<T> {
   const now = deps.clock.now();
-  const [isBlocked, found] = await Promise.all([
-    isLookupBlocked(deps.db, access.clientAddress, now),
-    isWellFormedToken(access.token) ? find(deps.db, hashLinkToken(access.token)) : undefined,
-  ]);
-  if (isBlocked) {
+  const window = lookupWindow(access.clientAddress, now);
+  const { found, failures } = isWellFormedToken(access.token)
+    ? await find(deps.db, hashLinkToken(access.token), window)
+    : { found: undefined, failures: await countLinkLookupFailures(deps.db, window) };
+  if (isOverLookupLimit(failures)) {
     throw new AppError(
       'TOO_MANY_ATTEMPTS',
       'too many attempts with links that are not valid: try again later',
@@ -63,10 +73,13 @@ export async function lookUpLink<T extends { link: ActivationLinkRow }>(
 
 /** A live link and its whole account, for the changes made through it. */
 export function findLiveLink(deps: Deps, access: LinkAccess): Promise<LiveLink> {
-  return lookUpLink(deps, access, async (db, tokenHash) => {
-    const link = await findLinkByTokenHash(db, tokenHash);
+  return lookUpLink(deps, access, async (db, tokenHash, window) => {
+    const [failures, link] = await Promise.all([
+      countLinkLookupFailures(db, window),
+      findLinkByTokenHash(db, tokenHash),
+    ]);
     const record = link ? await findAccountById(db, link.accountId) : undefined;
-    return link && record ? { link, record } : undefined;
+    return { found: link && record ? { link, record } : undefined, failures };
   });
 }
 

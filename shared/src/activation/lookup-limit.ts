@@ -1,5 +1,5 @@
 import type { Database } from '@sipops/db/client';
-import { addLinkLookupFailure, countLinkLookupFailures } from '@sipops/db/queries';
+import { addLinkLookupFailure, type LookupWindow } from '@sipops/db/queries';
 
 /** Failed look-ups one client address may make per window before every look-up is refused. */
 export const MAX_LOOKUP_FAILURES = 20;
@@ -11,19 +11,16 @@ function windowStart(at: Date): Date {
   return new Date(Math.floor(at.getTime() / LOOKUP_WINDOW_MS) * LOOKUP_WINDOW_MS);
 }
 
+/** The address's current window: failed look-ups are counted per address and window. */
+export function lookupWindow(clientAddress: string, at: Date): LookupWindow {
+  return { clientAddress, windowStart: windowStart(at) };
+}
+
 /**
- * Whether this address used up its failed look-ups in the current window. The count lives in
+ * Whether an address with this many failures in its window is refused. The count lives in
  * Postgres, so the limit holds across every web process.
  */
-export async function isLookupBlocked(
-  db: Database,
-  clientAddress: string,
-  at: Date,
-): Promise<boolean> {
-  const failures = await countLinkLookupFailures(db, {
-    clientAddress,
-    windowStart: windowStart(at),
-  });
+export function isOverLookupLimit(failures: number): boolean {
   return failures >= MAX_LOOKUP_FAILURES;
 }
 
