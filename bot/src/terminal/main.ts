@@ -24,8 +24,19 @@ const BULK_VERBS = new Set(['import', 'export']);
 // The command table and the database are loaded only when needed (import() below): a call
 // forwarded to a running server as typed needs neither, and answers sooner without them.
 
+// A reader gone before the end (`npm run sip -- export | head`) closes the pipe: the rest of the
+// output is dropped, without a stack trace, and the command still ends as it would have (a
+// change is never cut in the middle for want of a reader).
+let isOutGone = false;
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+  isOutGone = true;
+});
+
 const io: TerminalIo = {
-  out: (text) => process.stdout.write(showControlCharacters(text)),
+  out: (text) => {
+    if (!isOutGone) process.stdout.write(showControlCharacters(text));
+  },
   err: (text) => process.stderr.write(showControlCharacters(text)),
   confirm:
     process.stdin.isTTY && process.stderr.isTTY
