@@ -1,11 +1,10 @@
 import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
-import postgres from 'postgres';
 import * as schema from './schema/index.ts';
+
+// The drivers are loaded when a database of their kind is opened (import() below): a process
+// uses one, and loading the other cost every terminal command some 30 ms.
 
 export type Schema = typeof schema;
 /** The one database type every query and use case takes: a connection or a transaction. */
@@ -25,15 +24,19 @@ export type OpenDatabaseOptions =
   | { dataDir: string | undefined; snapshot?: Blob };
 
 /**
- * PGlite's start-up settings: its own, with a buffer pool of 16 MB instead of Postgres's 128 MB.
+ * Added to PGlite's own start-up settings: a buffer pool of 16 MB instead of Postgres's 128 MB.
  * PGlite clears the whole pool at every open, about a fifth of a terminal command's time on the
  * embedded database; a sipops database's hot pages (accounts, links, the outbox) fit in 16 MB
  * many times over, and a page outside the pool is read from the data folder the OS caches.
  */
-export const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
+export const PGLITE_BUFFER_POOL = ['-c', 'shared_buffers=16MB'];
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
   if ('url' in options) {
+    const [{ default: postgres }, { drizzle: drizzlePostgres }] = await Promise.all([
+      import('postgres'),
+      import('drizzle-orm/postgres-js'),
+    ]);
     const sql = postgres(options.url, {
       max: options.maxConnections ?? 10,
       onnotice: () => {},
@@ -47,9 +50,13 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     };
   }
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const [{ PGlite }, { drizzle: drizzlePglite }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('drizzle-orm/pglite'),
+  ]);
   const client = await PGlite.create({
     ...(options.dataDir ? { dataDir: options.dataDir } : { loadDataDir: options.snapshot }),
-    startParams: PGLITE_START_PARAMS,
+    startParams: [...PGlite.defaultStartParams, ...PGLITE_BUFFER_POOL],
   });
   return {
     db: drizzlePglite({ client, schema }) as unknown as Database,

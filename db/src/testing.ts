@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import postgres from 'postgres';
-import { type Database, type DatabaseHandle, openDatabase, PGLITE_START_PARAMS } from './client.ts';
+import { type Database, type DatabaseHandle, openDatabase, PGLITE_BUFFER_POOL } from './client.ts';
 import { applyMigrations } from './migrate.ts';
 
 export type TestDatabaseKind = 'pglite' | 'postgres';
@@ -90,7 +90,9 @@ export async function prepareTestDatabaseTemplates(adminUrl: string): Promise<()
       adminUrl,
       `alter database ${template} with is_template true allow_connections false`,
     );
-    const client = await PGlite.create({ startParams: PGLITE_START_PARAMS });
+    const client = await PGlite.create({
+      startParams: [...PGlite.defaultStartParams, ...PGLITE_BUFFER_POOL],
+    });
     try {
       await applyMigrations(drizzle({ client }) as unknown as Database);
       // Uncompressed: gzip saves disk but costs each suite more to unpack than it saves.
