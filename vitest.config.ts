@@ -31,6 +31,9 @@ export default defineConfig({
     ],
     globalSetup: ['./test/src/global-setup.ts'],
     maxWorkers: workers,
+    // Every suite opens PGlite (WebAssembly) for seconds: V8's baseline compiler alone spares the
+    // optimizing one's background work, the suites' CPU time by a sixth to a third.
+    execArgv: ['--liftoff-only'],
     sequence: { sequencer: LongestFirst },
     testTimeout: 30_000,
     hookTimeout: 60_000,
