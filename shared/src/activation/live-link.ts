@@ -65,7 +65,7 @@ export async function lookUpLink<T extends { link: ActivationLinkRow }>(
     );
   }
   if (!found || !isLinkLive(found.link, now)) {
-    await countLookupFailure(deps.db, access.clientAddress, now);
+    await countLookupFailure(deps.db, window, now);
     throw deadLinkError();
   }
   return found;

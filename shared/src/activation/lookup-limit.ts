@@ -7,13 +7,10 @@ export const LOOKUP_WINDOW_MS = 15 * 60_000;
 /** Windows older than this are swept when a failure is counted. */
 const KEEP_WINDOWS_MS = 24 * 3_600_000;
 
-function windowStart(at: Date): Date {
-  return new Date(Math.floor(at.getTime() / LOOKUP_WINDOW_MS) * LOOKUP_WINDOW_MS);
-}
-
 /** The address's current window: failed look-ups are counted per address and window. */
 export function lookupWindow(clientAddress: string, at: Date): LookupWindow {
-  return { clientAddress, windowStart: windowStart(at) };
+  const windowStart = new Date(Math.floor(at.getTime() / LOOKUP_WINDOW_MS) * LOOKUP_WINDOW_MS);
+  return { clientAddress, windowStart };
 }
 
 /**
@@ -24,15 +21,14 @@ export function isOverLookupLimit(failures: number): boolean {
   return failures >= MAX_LOOKUP_FAILURES;
 }
 
-/** Counts one failed look-up against the address's current window. */
+/** Counts one failed look-up in the window it was checked against, and sweeps old windows. */
 export async function countLookupFailure(
   db: Database,
-  clientAddress: string,
+  window: LookupWindow,
   at: Date,
 ): Promise<void> {
   await addLinkLookupFailure(db, {
-    clientAddress,
-    windowStart: windowStart(at),
+    ...window,
     sweepBefore: new Date(at.getTime() - KEEP_WINDOWS_MS),
   });
 }
