@@ -24,6 +24,8 @@ export const ENTRY_POINTS = {
   'start-workers': 'bot/src/process/start-workers.ts',
   sip: 'bot/src/terminal/main.ts',
   'migrate-database': 'bot/src/process/migrate-database.ts',
+  // Started on threads by process/row-workers.ts, found beside it.
+  'row-worker': 'bot/src/process/row-worker.ts',
 };
 
 /** The newest modification time of a source file (tests excluded), in whole milliseconds. */

@@ -1,4 +1,5 @@
 import type { Database } from '@sipops/db/client';
+import type { StartRowWorkers } from './batch/row-checks.ts';
 
 export type Clock = { now(): Date };
 export const systemClock: Clock = { now: () => new Date() };
@@ -11,6 +12,8 @@ export type Deps = {
   secretKey: Buffer;
   /** Where the registrar's `location` table is (SIPOPS_LOCATION_DATABASE_URL); `db` when unset. */
   locationDb?: Database;
+  /** Threads that check a large batch file's rows on the other cores (the compiled bot's). */
+  startRowWorkers?: StartRowWorkers | undefined;
 };
 
 /** Deps of the automatic activation: where links point and how long they live. */

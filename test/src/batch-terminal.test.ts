@@ -7,12 +7,13 @@ import type { Database } from '@sipops/db/client';
 import { accounts, auditLog, batchImports, outbox, virtualNumbers } from '@sipops/db/schema';
 import { createTestDatabase, type TestDatabase, testDatabaseKinds } from '@sipops/db/testing';
 import { formatCsvLine } from '@sipops/shared/batch/csv-format';
+import { computeSipHa1, decryptSecret } from '@sipops/shared/credentials';
 import { systemClock } from '@sipops/shared/deps';
 import { createGroup, createGroupSchema } from '@sipops/shared/use-cases/create-group';
 import { createProfile } from '@sipops/shared/use-cases/create-profile';
 import { createProfileSchema } from '@sipops/shared/use-cases/profile-schemas';
 import { parseInput } from '@sipops/shared/validation';
-import { eq } from 'drizzle-orm';
+import { eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withEmbeddedRuntime } from './embedded.ts';
 import { baseEnv, botCommand, embeddedEnv, REPO_ROOT, runSip } from './sip.ts';
@@ -38,6 +39,44 @@ const BAD_FILE = writeCsv('bad.csv', HEADER, [
   ['plain', 'north', '+39 12', 'pgsm', 'Secret-pass-1', '', '', ''],
   ['wizard', 'nowhere', '+39 347 555 0101', '', '', '', '', ''],
 ]);
+/**
+ * Large enough that the import checks its later rows on row workers (after 2,000 rows, 500 a
+ * batch): errors among those rows, and a plain password every other row.
+ */
+const SPREAD_FILE_ROWS = 3200;
+const spreadRow = (i: number) =>
+  i % 2 === 0
+    ? ['wizard', 'north', `+39 349 ${String(1_000_000 + i)}`, '', '', '', '', '']
+    : [
+        'plain',
+        'north',
+        `+39 349 ${String(1_000_000 + i)}`,
+        'pgsm',
+        `Spread-${i}-pass`,
+        '',
+        '',
+        '',
+      ];
+/** Data row i is on line i + 2. */
+const SPREAD_ERRORS = new Map<number, string[]>([
+  [2500, ['plain', 'north', '+39 12', 'pgsm', 'Spread-pass', '', '', '']],
+  [2900, ['wizard', 'nowhere', '+39 349 2000001', '', '', '', '', '']],
+  // The numbers of rows 100 (checked before the workers start) and 2,200 (by a worker) again.
+  [3100, ['wizard', 'north', '+39 349 1000100', '', '', '', '', '']],
+  [3150, ['wizard', 'north', '+39 349 1002200', '', '', '', '', '']],
+]);
+const SPREAD_FILE = writeCsv(
+  'spread.csv',
+  HEADER,
+  Array.from({ length: SPREAD_FILE_ROWS }, (_, i) => SPREAD_ERRORS.get(i) ?? spreadRow(i)),
+);
+const SPREAD_FIXED_FILE = writeCsv(
+  'spread-fixed.csv',
+  HEADER,
+  Array.from({ length: SPREAD_FILE_ROWS }, (_, i) => i)
+    .filter((i) => !SPREAD_ERRORS.has(i))
+    .map(spreadRow),
+);
 const KILLED_FILE = writeCsv(
   'large.csv',
   ['way', 'group', 'number'],
@@ -213,6 +252,67 @@ describe.concurrent.each(testDatabaseKinds())(
       expect(killed.stderr).toMatch(/, [1-9][\d,]* written/);
       expect(killed.stderr).not.toMatch(/, 15,000 written/);
       expect(await site.read(counts)).toEqual(before);
+    });
+
+    it.sequential('checks and imports a large file with its rows spread over threads, as a small one', async () => {
+      const refused = await sip('import', SPREAD_FILE, '--json');
+      expect(refused.code, refused.stderr).toBe(1);
+      expect(JSON.parse(refused.stdout)).toEqual({
+        errors: [
+          {
+            line: 2502,
+            column: 'number',
+            value: '+39 12',
+            message: 'is not a valid international number (too short)',
+          },
+          { line: 2902, column: 'group', value: 'nowhere', message: 'no group named "nowhere"' },
+          {
+            line: 3102,
+            column: 'number',
+            value: '+39 349 1000100',
+            message: '+393491000100 is also on line 102',
+          },
+          {
+            line: 3152,
+            column: 'number',
+            value: '+39 349 1002200',
+            message: '+393491002200 is also on line 2202',
+          },
+        ],
+      });
+      const before = await site.read(counts);
+
+      const imported = await sip('import', SPREAD_FIXED_FILE, '--json');
+      expect(imported.code, imported.stderr).toBe(0);
+      const rows = SPREAD_FILE_ROWS - SPREAD_ERRORS.size;
+      expect(JSON.parse(imported.stdout)).toEqual({ imported: rows });
+      const written = await site.read((db) =>
+        db
+          .select({
+            number: accounts.number,
+            username: accounts.username,
+            passwordEncrypted: accounts.passwordEncrypted,
+            sipHa1: accounts.sipHa1,
+            realm: accounts.sipHa1Realm,
+          })
+          .from(accounts)
+          .where(like(accounts.number, '+39349%')),
+      );
+      expect(written).toHaveLength(rows);
+      const key = Buffer.from(secretKey, 'hex');
+      for (const account of written) {
+        // The password the file gave (plain rows) or one drawn (wizard rows), sealed with the key.
+        const password = decryptSecret(key, account.passwordEncrypted);
+        const i = Number(account.number.slice(-7)) - 1_000_000;
+        if (i % 2 === 1) expect(password).toBe(`Spread-${i}-pass`);
+        expect(account.sipHa1).toBe(computeSipHa1(account.username, account.realm, password));
+      }
+      expect(new Set(written.map((a) => a.username)).size).toBe(rows);
+      const after = await site.read(counts);
+      expect(after).toMatchObject({
+        accounts: before.accounts + rows,
+        virtualNumbers: before.virtualNumbers + rows,
+      });
     });
 
     it.sequential('queues the activation SMS of the wizard rows with --send-sms', async () => {

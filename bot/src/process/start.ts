@@ -15,6 +15,7 @@ import { createForwardHandler } from '../terminal/forward.ts';
 import { startBackgroundWorkers } from './background-workers.ts';
 import { readStartEnv } from './env.ts';
 import { limitHeapGrowth } from './heap-growth.ts';
+import { rowWorkersOfBuild } from './row-workers.ts';
 import { guardWebResponse } from './web-response-guard.ts';
 
 // The web app is a dependency of this package (bot/package.json): its folder is where npm put it.
@@ -68,6 +69,8 @@ async function start(): Promise<void> {
     return runtime.deps;
   });
   runtime = await openRuntime(config.runtime, { role: 'server', pid: process.pid }, forward);
+  // Imports from Slack and forwarded commands check a large file's rows on the other cores.
+  runtime.deps.startRowWorkers = rowWorkersOfBuild();
   setProcessRuntime(runtime);
 
   const web = parts.has('web') ? await startWeb(config) : undefined;

@@ -129,7 +129,13 @@ async function main(argv: string[]): Promise<number> {
       cwd: callerCwdOf(terminal),
       settings: terminal.settings,
       deps: async () => {
-        runtime ??= await openRuntime(config, { role: 'terminal', pid: process.pid });
+        if (!runtime) {
+          runtime = await openRuntime(config, { role: 'terminal', pid: process.pid });
+          if (BULK_VERBS.has(argv[0] ?? ''))
+            runtime.deps.startRowWorkers = (
+              await import('../process/row-workers.ts')
+            ).rowWorkersOfBuild();
+        }
         return runtime.deps;
       },
     });

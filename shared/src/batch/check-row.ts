@@ -37,14 +37,7 @@ export function checkRow(
   line: number,
   header: CsvHeader,
 ): { checked: RowParse<CheckedAccount>; cell: CellReader } {
-  const cell: CellReader = (column) => {
-    const position = header.positions[column];
-    if (position === undefined) return undefined;
-    const stored = record[position];
-    // A clear password is never exported, so a leading ' in it is the password's own.
-    const value = stored === undefined || column === 'password' ? stored : unprotectCsvCell(stored);
-    return value === undefined || value.trim() === '' ? undefined : value;
-  };
+  const cell = cellReader(record, header);
   if (record.length !== header.fieldCount) {
     const message = `has ${record.length} fields where the header has ${header.fieldCount}`;
     return { checked: { data: undefined, errors: [batchError(line, '', '', message)] }, cell };
@@ -57,6 +50,18 @@ export function checkRow(
   return {
     checked: { data: undefined, errors: [batchError(line, 'way', cell('way'), message)] },
     cell,
+  };
+}
+
+/** The cells of a record by their column, as the checks read them. */
+export function cellReader(record: readonly string[], header: CsvHeader): CellReader {
+  return (column) => {
+    const position = header.positions[column];
+    if (position === undefined) return undefined;
+    const stored = record[position];
+    // A clear password is never exported, so a leading ' in it is the password's own.
+    const value = stored === undefined || column === 'password' ? stored : unprotectCsvCell(stored);
+    return value === undefined || value.trim() === '' ? undefined : value;
   };
 }
 

@@ -146,6 +146,7 @@ export async function importAccounts(
       const reader = readerBeside(deps.db, tx);
       const checker = new BatchChecker(reader, deps.secretKey, input.isSmsRequested, {
         onProgress: options.onProgress,
+        startRowWorkers: deps.startRowWorkers,
       });
       const writer = new AccountWriter(deps, tx, actor, now, checker, {
         onProgress: options.onProgress,
