@@ -24,9 +24,9 @@ export const ENTRY_POINTS = {
   'start-workers': 'bot/src/process/start-workers.ts',
   sip: 'bot/src/terminal/main.ts',
   'migrate-database': 'bot/src/process/migrate-database.ts',
-  // Started on threads by process/row-workers.ts, found beside it.
-  'row-worker': 'bot/src/process/row-worker.ts',
 };
+/** Not run by run.mjs: started on threads by process/row-workers.ts, which finds it beside it. */
+const THREAD_ENTRY_POINTS = { 'row-worker': 'bot/src/process/row-worker.ts' };
 
 /** The newest modification time of a source file (tests excluded), in whole milliseconds. */
 function newestSource() {
@@ -66,7 +66,10 @@ export async function build() {
   await esbuild({
     absWorkingDir: ROOT,
     entryPoints: Object.fromEntries(
-      Object.entries(ENTRY_POINTS).map(([entry, path]) => [entry, join(ROOT, path)]),
+      Object.entries({ ...ENTRY_POINTS, ...THREAD_ENTRY_POINTS }).map(([entry, path]) => [
+        entry,
+        join(ROOT, path),
+      ]),
     ),
     outdir: join(DIST, name),
     bundle: true,
