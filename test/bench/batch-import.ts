@@ -404,11 +404,11 @@ export function formatFigures(f: BatchImportFigures): string {
       ? `  peak RSS of the import command ${f.peakRssMb.toFixed(0)} MB (its own process, start-up included)`
       : `  RSS rise of the bench process during the import +${(f.rssRiseMb ?? 0).toFixed(0)} MB (in process)`,
     `  COPY of the same CSV into a bare table ${seconds(f.copyMs)}`,
-    `  ratio import / COPY ${f.ratio.toFixed(1)}x (goal: at most 3x, under 300 MB)`,
     ...(f.floorMs === undefined
-      ? []
+      ? [`  ratio import / COPY of the CSV ${f.ratio.toFixed(1)}x`]
       : [
-          `  COPY of the rows the import wrote (accounts, numbers, audit) into the real schema ${seconds(f.floorMs)}: ${(f.floorMs / f.copyMs).toFixed(1)}x the bare COPY; the import is ${(f.importMs / f.floorMs).toFixed(1)}x it`,
+          `  COPY of the rows the import wrote (accounts, numbers, audit) into the real schema ${seconds(f.floorMs)}: ${(f.floorMs / f.copyMs).toFixed(1)}x the bare COPY`,
+          `  ratio import / COPY of the rows it wrote ${(f.importMs / f.floorMs).toFixed(2)}x (goal: at most 1.5x, under 300 MB)`,
         ]),
   ].join('\n');
 }
