@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
-import { executeRows } from '../execute.ts';
+import { executePreparedRows } from '../execute.ts';
 import {
   accounts,
   activationLinks,
@@ -100,8 +100,9 @@ export async function findLinkForPage(
   tokenHash: string,
   window: LookupWindow,
 ): Promise<{ found: LinkPageRow | undefined; failures: number }> {
-  const [row] = await executeRows<{ failures: number } & (LinkPageSqlRow | { id: null })>(
+  const [row] = await executePreparedRows<{ failures: number } & (LinkPageSqlRow | { id: null })>(
     db,
+    'sipops_find_link_for_page',
     sql`select f.failures, l.id, l.account_id, l.token_hash, l.kind, l.created_at, l.expires_at,
         l.spent_at, l.revoked_at, a.status, p.brand, p.ios_url, p.android_url, p.app_scheme,
         p.app_link, p.id as profile_id, p.accent_color, p.support_contact, p.time_zone, p.logo_sha256
