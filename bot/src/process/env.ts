@@ -9,8 +9,9 @@ import {
 import { type RuntimeConfig, readRuntimeConfig } from '@sipops/shared/config/runtime';
 
 /*
- * The only place in bot/ that reads process.env: each process reads its settings once, here,
- * through shared/src/config (every wrong variable named at once), and hands them on.
+ * With embedded-env.ts, the only place in bot/ that reads process.env: each process reads its
+ * settings once, here, through shared/src/config (every wrong variable named at once), and hands
+ * them on.
  */
 
 /** `npm start` (`partsFlag`: what --parts gave). */

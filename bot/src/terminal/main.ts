@@ -4,8 +4,7 @@ import { createInterface } from 'node:readline/promises';
 import { setFlagsFromString } from 'node:v8';
 import { askHolder, commandAddress, lockAddress } from '@sipops/db/data-dir-lock';
 import type { TerminalConfig } from '@sipops/shared/config/processes';
-import { ConfigError } from '@sipops/shared/config/read';
-import { callerCwdOf, readTerminalEnv } from '../process/env.ts';
+import { readEmbeddedDataDirEnv } from '../process/embedded-env.ts';
 import { limitHeapGrowth } from '../process/heap-growth.ts';
 import type { CallerFile } from './caller-files.ts';
 import { forwardCommand } from './forward-client.ts';
@@ -52,30 +51,42 @@ const io: TerminalIo = {
   isErrTerminal: process.stderr.isTTY === true,
 };
 
-async function main(argv: string[]): Promise<number> {
-  // The variables are read once, here; the commands are given what they need.
-  let terminal: TerminalConfig;
+/**
+ * The variables, read once through the configuration's schemas (loaded here, when needed); the
+ * commands are given what they need. An exit code when a variable is wrong.
+ */
+async function readTerminal(): Promise<TerminalConfig | number> {
+  const [{ readTerminalEnv }, { ConfigError }] = await Promise.all([
+    import('../process/env.ts'),
+    import('@sipops/shared/config/read'),
+  ]);
   try {
-    terminal = readTerminalEnv();
+    return readTerminalEnv();
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     io.err(`sip: ${error.message}\n`);
     return EXIT_USAGE;
   }
-  const config = terminal.runtime;
-  const actor = `terminal:${userInfo().username}`;
+}
 
-  if (!config.databaseUrl) {
-    const address = existsSync(config.dataDir) ? lockAddress(config.dataDir) : undefined;
+async function main(argv: string[]): Promise<number> {
+  // A server running on the embedded database takes the command as typed, with its own
+  // settings: asked first, before anything else is loaded.
+  const dataDir = readEmbeddedDataDirEnv();
+  if (dataDir) {
+    const address = existsSync(dataDir) ? lockAddress(dataDir) : undefined;
     const holder = address ? await askHolder(address) : undefined;
     if (address && holder?.role === 'server') {
       const files: { name: string; file: CallerFile }[] = [];
       let forwarded = argv;
       if (PREPARED_VERBS.has(argv[0] ?? '')) {
+        const terminal = await readTerminal();
+        if (typeof terminal === 'number') return terminal;
         const { callerFilesOf, confirmationOf, confirmOn, reportFailure } = await import(
           './run-cli.ts'
         );
         const { requireImportFile, requireLogoFile } = await import('./commands.ts');
+        const { callerCwdOf } = await import('../process/env.ts');
         // Ask here, where the person is; the server has no terminal to ask on.
         const confirmation = confirmationOf(argv);
         if (confirmation && io.confirm) {
@@ -96,7 +107,7 @@ async function main(argv: string[]): Promise<number> {
       }
       try {
         return await forwardCommand(
-          commandAddress(config.dataDir),
+          commandAddress(dataDir),
           { argv: forwarded, isErrTerminal: io.isErrTerminal },
           io,
           files,
@@ -105,13 +116,18 @@ async function main(argv: string[]): Promise<number> {
         const code = (error as NodeJS.ErrnoException).code;
         io.err(
           code === 'EACCES' || code === 'ENOENT'
-            ? `sip: the sipops server running on ${config.dataDir} belongs to another user: run the command as that user\n`
+            ? `sip: the sipops server running on ${dataDir} belongs to another user: run the command as that user\n`
             : `sip: failed: the running sipops server did not answer: ${(error as Error).message}\n`,
         );
         return EXIT_FAILED;
       }
     }
   }
+
+  const terminal = await readTerminal();
+  if (typeof terminal === 'number') return terminal;
+  const config = terminal.runtime;
+  const { callerCwdOf } = await import('../process/env.ts');
 
   // PGlite runs as WebAssembly. For a command of a second, V8's baseline compiler alone starts
   // and ends it a quarter sooner (1.52 s -> 1.14 s for a `show`) than when it also compiles the
@@ -125,7 +141,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     return await runCli(argv, {
       io,
-      actor,
+      actor: `terminal:${userInfo().username}`,
       cwd: callerCwdOf(terminal),
       settings: terminal.settings,
       deps: async () => {

@@ -1,8 +1,6 @@
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { findRepoRoot } from '@sipops/db/repo-root';
 import { z } from 'zod';
 import { decodeSecretKey } from '../secret-key.ts';
+import { dataDirOf } from './data-dir.ts';
 import { blankAsUnset, httpUrlSchema, postgresUrlSchema } from './fields.ts';
 import { definePart, type Env, readPart } from './read.ts';
 
@@ -85,20 +83,13 @@ export type RuntimeConfig = {
   linkTtlMs: number;
 };
 
-/** The repository's `.data/` folder, where the embedded default keeps its database and key. */
-// import.meta.url, not import.meta.dirname: Next's bundler leaves the latter undefined.
-export const DEFAULT_DATA_DIR = join(
-  findRepoRoot(/* turbopackIgnore: true */ dirname(fileURLToPath(import.meta.url))),
-  '.data',
-);
-
 /** The database, the data folder, the secrets' key, the public URL and the links' lifetime. */
 export const runtimePart = definePart(
   runtimeSchema,
   (values): RuntimeConfig => ({
     databaseUrl: values.DATABASE_URL,
     locationDatabaseUrl: values.SIPOPS_LOCATION_DATABASE_URL,
-    dataDir: resolve(values.SIPOPS_DATA_DIR ?? DEFAULT_DATA_DIR),
+    dataDir: dataDirOf(values.SIPOPS_DATA_DIR),
     secretKey: values.SIPOPS_SECRET_KEY,
     publicBaseUrl:
       values.PUBLIC_BASE_URL ??

@@ -89,6 +89,21 @@ describe('the embedded server and its local command channel', { timeout: 180_000
     expect(open.map((e) => `${e.path} ${e.mode.toString(8)}`)).toEqual([]);
   });
 
+  it('runs a forwarded command with the server’s settings: the caller’s others are not read', async () => {
+    // A variable only a command run alone reads, wrong in the caller's environment.
+    const wrong = { ...env, SIPOPS_LINK_TTL: 'banana' };
+    const forwarded = await runSip(['group', 'list'], wrong);
+    expect(forwarded.code, forwarded.stderr).toBe(0);
+    expect(forwarded.stdout).toMatch(/^north\b/m);
+    // Alone (no server on that folder) the same variable is read, and refused by name.
+    const alone = await runSip(['group', 'list'], {
+      ...freshEmbeddedEnv(),
+      SIPOPS_LINK_TTL: 'banana',
+    });
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toMatch(/SIPOPS_LINK_TTL/);
+  });
+
   it('records the server’s own user as the actor, whatever the caller claims', async () => {
     const socket = join(env.SIPOPS_DATA_DIR ?? '', 'sipops.sock');
     const answer = await postToSocket(
