@@ -9,7 +9,7 @@ import {
 import { type RuntimeConfig, readRuntimeConfig } from '@sipops/shared/config/runtime';
 
 /*
- * With embedded-env.ts, the only place in bot/ that reads process.env: each process reads its
+ * With forward-env.ts, the only place in bot/ that reads process.env: each process reads its
  * settings once, here, through shared/src/config (every wrong variable named at once), and hands
  * them on.
  */

@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline/promises';
 import { setFlagsFromString } from 'node:v8';
 import { askHolder, commandAddress, lockAddress } from '@sipops/db/data-dir-lock';
 import type { TerminalConfig } from '@sipops/shared/config/processes';
-import { readEmbeddedDataDirEnv } from '../process/embedded-env.ts';
+import { readForwardEnv } from '../process/forward-env.ts';
 import { limitHeapGrowth } from '../process/heap-growth.ts';
 import type { CallerFile } from './caller-files.ts';
 import { forwardCommand } from './forward-client.ts';
@@ -72,7 +72,7 @@ async function readTerminal(): Promise<TerminalConfig | number> {
 async function main(argv: string[]): Promise<number> {
   // A server running on the embedded database takes the command as typed, with its own
   // settings: asked first, before anything else is loaded.
-  const dataDir = readEmbeddedDataDirEnv();
+  const { dataDir, cwd } = readForwardEnv();
   if (dataDir) {
     const address = existsSync(dataDir) ? lockAddress(dataDir) : undefined;
     const holder = address ? await askHolder(address) : undefined;
@@ -80,13 +80,10 @@ async function main(argv: string[]): Promise<number> {
       const files: { name: string; file: CallerFile }[] = [];
       let forwarded = argv;
       if (PREPARED_VERBS.has(argv[0] ?? '')) {
-        const terminal = await readTerminal();
-        if (typeof terminal === 'number') return terminal;
         const { callerFilesOf, confirmationOf, confirmOn, reportFailure } = await import(
           './run-cli.ts'
         );
         const { requireImportFile, requireLogoFile } = await import('./commands.ts');
-        const { callerCwdOf } = await import('../process/env.ts');
         // Ask here, where the person is; the server has no terminal to ask on.
         const confirmation = confirmationOf(argv);
         if (confirmation && io.confirm) {
@@ -94,7 +91,7 @@ async function main(argv: string[]): Promise<number> {
           forwarded = [...argv, '--yes'];
         }
         // Files are read here, as the person who typed the command, and sent: the server opens none.
-        const local = { cwd: callerCwdOf(terminal) };
+        const local = { cwd };
         try {
           for (const { name, kind } of callerFilesOf(forwarded))
             files.push({
