@@ -43,7 +43,7 @@ export type CheckBatchOptions = {
 const ROWS_BEFORE_WORKERS = 2000;
 /** Records sent to a row worker at a time. */
 const WORKER_BATCH_ROWS = 500;
-/** Rows checked by the workers and not yet taken here, at most: about two chunks written. */
+/** Rows checked by the workers and not yet taken here, at most: about one chunk written. */
 const ROWS_AHEAD = 5000;
 
 /**
