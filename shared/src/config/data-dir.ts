@@ -22,8 +22,8 @@ export function dataDirOf(named: string | undefined): string {
 
 /**
  * The embedded database's folder of an environment, or undefined when DATABASE_URL is set (a
- * blank variable is unset, as the schemas read it). Only where: the schemas check the values
- * when the command runs in this process.
+ * blank variable is unset, as the schemas read it). It says where, and checks nothing: the
+ * schemas check the values when a command runs in this process.
  */
 export function embeddedDataDirOf(env: Record<string, string | undefined>): string | undefined {
   const named = (name: string) => env[name]?.trim() || undefined;
