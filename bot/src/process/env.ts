@@ -33,8 +33,3 @@ export function readTerminalEnv(): TerminalConfig {
 export function readMigrateEnv(): RuntimeConfig {
   return readRuntimeConfig(process.env);
 }
-
-/** Where the operator typed the command: npm runs scripts from the repo root, INIT_CWD keeps theirs. */
-export function callerCwdOf(config: TerminalConfig): string {
-  return config.callerCwd ?? process.cwd();
-}

@@ -124,7 +124,6 @@ async function main(argv: string[]): Promise<number> {
   const terminal = await readTerminal();
   if (typeof terminal === 'number') return terminal;
   const config = terminal.runtime;
-  const { callerCwdOf } = await import('../process/env.ts');
 
   // PGlite runs as WebAssembly. For a command of a second, V8's baseline compiler alone starts
   // and ends it a quarter sooner (1.52 s -> 1.14 s for a `show`) than when it also compiles the
@@ -139,7 +138,7 @@ async function main(argv: string[]): Promise<number> {
     return await runCli(argv, {
       io,
       actor: `terminal:${userInfo().username}`,
-      cwd: callerCwdOf(terminal),
+      cwd,
       settings: terminal.settings,
       deps: async () => {
         if (!runtime) {

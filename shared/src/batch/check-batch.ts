@@ -139,6 +139,8 @@ export class BatchChecker {
     const takeAhead = async (count: number) => {
       for (const entry of ahead.splice(0, count)) {
         const rows = await entry.checked;
+        if (rows.length !== entry.records.length)
+          throw new Error(`a row worker answered ${rows.length} rows of ${entry.records.length}`);
         for (const [index, row] of rows.entries())
           await this.take(row, entry.records[index]?.record ?? [], onAccount);
       }

@@ -262,9 +262,8 @@ describe('one reader for every part', () => {
   });
 
   it("gives the terminal's commands the admins and where SMS go", () => {
-    expect(readTerminalConfig({ SIPOPS_ADMINS: 'U0123ABCD', INIT_CWD: '/home/op' })).toMatchObject({
+    expect(readTerminalConfig({ SIPOPS_ADMINS: 'U0123ABCD' })).toMatchObject({
       settings: { admins: ['U0123ABCD'], smsMode: 'local' },
-      callerCwd: '/home/op',
     });
     expect(problemsOf(() => readTerminalConfig({ SIPOPS_ADMINS: 'alice' }))).toEqual([
       'SIPOPS_ADMINS: must be Slack user ids separated by commas (such as U0123ABCD); not "alice"',

@@ -1,6 +1,4 @@
-import { z } from 'zod';
-import { blankAsUnset } from './fields.ts';
-import { ConfigError, definePart, type Env, readConfig } from './read.ts';
+import { ConfigError, type Env, readConfig } from './read.ts';
 import { type RegistrarConfig, registrarPart } from './registrar.ts';
 import { type RuntimeConfig, runtimePart } from './runtime.ts';
 import { chooseParts, type PartsChoice, type ServerSettings, serverPart } from './server.ts';
@@ -102,28 +100,19 @@ export function terminalSettingsOf(
   return { admins: bot.admins, smsMode: sms.mode };
 }
 
-/** npm sets INIT_CWD to the folder the operator typed `npm run sip` in. */
-const callerPart = definePart(
-  z.object({ INIT_CWD: blankAsUnset(z.string()) }),
-  (values) => values.INIT_CWD,
-);
-
 export type TerminalConfig = {
   runtime: RuntimeConfig;
   settings: TerminalSettings;
-  /** The folder the command was typed in (INIT_CWD), when npm says it. */
-  callerCwd: string | undefined;
 };
 
 /** `npm run sip` and `npm run db:migrate`: the runtime, and what commands are given. */
 export function readTerminalConfig(env: Env): TerminalConfig {
-  const { runtime, admins, sms, callerCwd } = readConfig(env, {
+  const { runtime, admins, sms } = readConfig(env, {
     runtime: runtimePart,
     admins: adminsPart,
     sms: smsPart,
-    callerCwd: callerPart,
   });
-  return { runtime, settings: terminalSettingsOf({ admins }, sms), callerCwd };
+  return { runtime, settings: terminalSettingsOf({ admins }, sms) };
 }
 
 export type WebConfig = {
