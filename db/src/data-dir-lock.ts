@@ -162,9 +162,20 @@ export async function acquireDataDirLockPatiently(
   }
 }
 
-export function askHolder(address: string): Promise<LockHolder | undefined> {
+/**
+ * How long a holder that took the connection may take to answer. Nobody listening is known at
+ * once (the connection is refused); a holder that listens is alive, but on a loaded machine its
+ * event loop can be busy for seconds, and taking "no answer" for "no holder" would send a
+ * terminal command to a folder the server holds.
+ */
+export const HOLDER_ANSWER_MS = 20_000;
+
+export function askHolder(
+  address: string,
+  answerMs = HOLDER_ANSWER_MS,
+): Promise<LockHolder | undefined> {
   return new Promise((resolve) => {
-    const req = request({ socketPath: address, path: '/holder', timeout: 2000 }, (res) => {
+    const req = request({ socketPath: address, path: '/holder', timeout: answerMs }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
