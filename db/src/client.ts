@@ -1,10 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { preparePglite } from './pglite-engine.ts';
 import * as schema from './schema/index.ts';
 
-// The drivers are loaded when a database of their kind is opened (import() below): a process
-// uses one, and loading the other cost every terminal command some 30 ms.
+// The drivers are loaded when a database of their kind is opened (import() below and in
+// pglite-engine.ts): a process uses one, and loading the other cost every terminal command some
+// 30 ms.
 
 export type Schema = typeof schema;
 /** The one database type every query and use case takes: a connection or a transaction. */
@@ -50,13 +52,11 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     };
   }
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const [{ PGlite }, { drizzle: drizzlePglite }] = await Promise.all([
-    import('@electric-sql/pglite'),
-    import('drizzle-orm/pglite'),
-  ]);
+  const { PGlite, drizzlePglite, wasmModule } = await preparePglite();
   const client = await PGlite.create({
     ...(options.dataDir ? { dataDir: options.dataDir } : { loadDataDir: options.snapshot }),
     startParams: [...PGlite.defaultStartParams, ...PGLITE_BUFFER_POOL],
+    pgliteWasmModule: wasmModule,
   });
   return {
     db: drizzlePglite({ client, schema }) as unknown as Database,
