@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import postgres from 'postgres';
-import { type Database, type DatabaseHandle, openDatabase, PGLITE_BUFFER_POOL } from './client.ts';
+import { type Database, type DatabaseHandle, openDatabase, pgliteBufferPool } from './client.ts';
 import { applyMigrations } from './migrate.ts';
 
 export type TestDatabaseKind = 'pglite' | 'postgres';
@@ -91,7 +91,7 @@ export async function prepareTestDatabaseTemplates(adminUrl: string): Promise<()
       `alter database ${template} with is_template true allow_connections false`,
     );
     const client = await PGlite.create({
-      startParams: [...PGlite.defaultStartParams, ...PGLITE_BUFFER_POOL],
+      startParams: [...PGlite.defaultStartParams, ...pgliteBufferPool()],
     });
     try {
       await applyMigrations(drizzle({ client }) as unknown as Database);

@@ -36,6 +36,8 @@ export async function openRuntime(
   config: RuntimeConfig,
   holder: LockHolder,
   onLockRequest?: LockRequestHandler,
+  /** A command of a second on the embedded database: a small buffer pool (db's client.ts). */
+  options: { isBrief?: boolean } = {},
 ): Promise<Runtime> {
   let lock: DataDirLock | undefined;
   let freshDataDir = false;
@@ -55,7 +57,7 @@ export async function openRuntime(
   try {
     const opened = config.databaseUrl
       ? await openDatabase({ url: config.databaseUrl })
-      : await openDatabase({ dataDir: `${config.dataDir}/pglite` });
+      : await openDatabase({ dataDir: `${config.dataDir}/pglite`, isBrief: options.isBrief });
     database = opened;
     // Several processes may start at once on one Postgres: they migrate one at a time.
     if (config.databaseUrl) await applyMigrationsExclusively(config.databaseUrl);

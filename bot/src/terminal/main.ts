@@ -125,11 +125,12 @@ async function main(argv: string[]): Promise<number> {
   // No server takes the command: it opens the embedded database itself. PGlite runs as
   // WebAssembly; for a command of a second, V8's baseline compiler alone starts and ends it a
   // quarter sooner (1.52 s -> 1.14 s for a `show`) than when it also compiles the hot functions
-  // again, optimized, in the background (importing or exporting many rows keeps that). It compiles
-  // while this thread loads the configuration and the commands (a `show`, median of 20
-  // alternating runs: 1.05 -> 1.0 s).
+  // again, optimized, in the background; such a command also takes a small buffer pool.
+  // Importing or exporting many rows keeps both. PGlite compiles while this thread loads the
+  // configuration and the commands (a `show`, median of 20 alternating runs: 1.05 -> 1.0 s).
+  const isBulk = BULK_VERBS.has(argv[0] ?? '');
   if (dataDir) {
-    if (!BULK_VERBS.has(argv[0] ?? '')) setFlagsFromString('--liftoff-only');
+    if (!isBulk) setFlagsFromString('--liftoff-only');
     void preparePglite().catch(() => {});
   }
   const terminal = await readTerminal();
@@ -149,8 +150,10 @@ async function main(argv: string[]): Promise<number> {
       settings: terminal.settings,
       deps: async () => {
         if (!runtime) {
-          runtime = await openRuntime(config, { role: 'terminal', pid: process.pid });
-          if (BULK_VERBS.has(argv[0] ?? ''))
+          runtime = await openRuntime(config, { role: 'terminal', pid: process.pid }, undefined, {
+            isBrief: !isBulk,
+          });
+          if (isBulk)
             runtime.deps.startRowWorkers = (
               await import('../process/row-workers.ts')
             ).rowWorkersOfBuild();
