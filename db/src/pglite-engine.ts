@@ -16,9 +16,10 @@ type PgliteEngine = {
 let engine: Promise<PgliteEngine> | undefined;
 
 /**
- * PGlite's code, and its WebAssembly compiled, once a process. Compiling runs on V8's background
- * threads: a process that will open the embedded database starts it first thing (this module
- * imports nothing else), so that it overlaps the process's own start-up instead of following it.
+ * PGlite's code, and its WebAssembly compiled, once a process. Most of the compiling runs on V8's
+ * background threads: a process that will open the embedded database starts it first thing (this
+ * module imports only Node's own), so that it overlaps the process's own start-up instead of
+ * following it.
  */
 export function preparePglite(): Promise<PgliteEngine> {
   engine ??= (async () => {
