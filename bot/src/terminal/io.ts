@@ -14,6 +14,14 @@ export const EXIT_USAGE = 2;
 /** Not the caller's fault: the database is unreachable, a bug. */
 export const EXIT_FAILED = 3;
 
+/** `help`, `--help`, `-h` as a command's first word: the help, no command. */
+export const isHelpWord = (word: string | undefined) =>
+  word === 'help' || word === '--help' || word === '-h';
+
+/** A call that only prints help (or usage): it opens no database. */
+export const asksForHelp = (argv: string[]) =>
+  argv.length === 0 || isHelpWord(argv[0]) || argv.includes('--help');
+
 export class UsageError extends Error {
   /** The usage line of the command at fault; the whole help when the command is unknown. */
   usage: string | undefined;

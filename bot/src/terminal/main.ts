@@ -10,6 +10,7 @@ import { limitHeapGrowth } from '../process/heap-growth.ts';
 import type { CallerFile } from './caller-files.ts';
 import { forwardCommand } from './forward-client.ts';
 import {
+  asksForHelp,
   EXIT_FAILED,
   EXIT_REFUSED,
   EXIT_USAGE,
@@ -131,7 +132,8 @@ async function main(argv: string[]): Promise<number> {
   const isBulk = BULK_VERBS.has(argv[0] ?? '');
   if (dataDir) {
     if (!isBulk) setFlagsFromString('--liftoff-only');
-    void preparePglite().catch(() => {});
+    // Help opens nothing, and would wait for the compiling to end (`help`: 0.45 -> 0.6 s).
+    if (!asksForHelp(argv)) void preparePglite().catch(() => {});
   }
   const terminal = await readTerminal();
   if (typeof terminal === 'number') return terminal;

@@ -10,6 +10,7 @@ import {
   EXIT_OK,
   EXIT_REFUSED,
   EXIT_USAGE,
+  isHelpWord,
   type TerminalIo,
   UsageError,
 } from './io.ts';
@@ -109,9 +110,6 @@ export async function confirmOn(io: TerminalIo, confirmation: Confirmation): Pro
   io.err('cancelled, nothing changed\n');
   return false;
 }
-
-const isHelpWord = (word: string | undefined) =>
-  word === 'help' || word === '--help' || word === '-h';
 
 /** `help`, `--help`: the whole help; `help import`: that command's usage. Both on stdout. */
 function printHelp(io: TerminalIo, topic: string[]): number {
