@@ -8,7 +8,7 @@ import { executeRows } from './execute.ts';
 
 // A fresh data folder runs initdb: seconds, more on a busy machine.
 describe('the embedded database (PGlite)', { timeout: 120_000 }, () => {
-  it('opens a data folder with a 16 MB buffer pool, and finds what it wrote when opened again', async () => {
+  it('opens a data folder with a 16 MB buffer pool, and finds what it wrote when opened again for a brief command, with 2 MB', async () => {
     const dataDir = join(mkdtempSync(join(tmpdir(), 'sipops-client-')), 'pglite');
     const first = await openDatabase({ dataDir });
     try {
@@ -22,8 +22,13 @@ describe('the embedded database (PGlite)', { timeout: 120_000 }, () => {
     } finally {
       await first.close();
     }
-    const again = await openDatabase({ dataDir });
+    const again = await openDatabase({ dataDir, isBrief: true });
     try {
+      const [pool] = await executeRows<{ shared_buffers: string }>(
+        again.db,
+        sql`show shared_buffers`,
+      );
+      expect(pool?.shared_buffers).toBe('2MB');
       const rows = await executeRows<{ word: string }>(again.db, sql`select word from kept`);
       expect(rows).toEqual([{ word: 'still here' }]);
     } finally {
