@@ -168,27 +168,27 @@ export async function acquireDataDirLockPatiently(
  * event loop can be busy for seconds, and taking "no answer" for "no holder" would send a
  * terminal command to a folder the server holds.
  */
-export const HOLDER_ANSWER_MS = 20_000;
+const HOLDER_ANSWER_MS = 20_000;
 
-export function askHolder(
-  address: string,
-  answerMs = HOLDER_ANSWER_MS,
-): Promise<LockHolder | undefined> {
+export function askHolder(address: string): Promise<LockHolder | undefined> {
   return new Promise((resolve) => {
-    const req = request({ socketPath: address, path: '/holder', timeout: answerMs }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        body += chunk;
-      });
-      res.on('end', () => {
-        try {
-          resolve(JSON.parse(body) as LockHolder);
-        } catch {
-          resolve(undefined);
-        }
-      });
-    });
+    const req = request(
+      { socketPath: address, path: '/holder', timeout: HOLDER_ANSWER_MS },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          body += chunk;
+        });
+        res.on('end', () => {
+          try {
+            resolve(JSON.parse(body) as LockHolder);
+          } catch {
+            resolve(undefined);
+          }
+        });
+      },
+    );
     req.on('timeout', () => req.destroy());
     req.on('error', () => resolve(undefined));
     req.end();
